@@ -1,0 +1,833 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests of iovsim_ring, built in user space from the module's own
+ * sources: every rule of the split and packed device side, checked
+ * against the reference driver in vq_driver.c on both layouts.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/virtio_ring.h>
+
+#include "kselftest_harness.h"
+#include "vq_driver.h"
+
+#define MEM_SIZE	(4u << 20)
+
+struct ctx {
+	struct vq_driver d;
+	struct iovsim_ring r;
+	struct iovsim_ring_chain chain;
+	struct iovsim_ring_seg *segs;
+};
+
+static int ctx_init(struct ctx *c, enum iovsim_ring_layout layout,
+		    u32 size, bool event_idx, bool indirect)
+{
+	int ret;
+
+	ret = vq_driver_init(&c->d, layout, size, event_idx, indirect,
+			     MEM_SIZE);
+	if (ret)
+		return ret;
+	c->segs = calloc(IOVSIM_RING_MAX_SIZE + 1, sizeof(*c->segs));
+	if (!c->segs)
+		return -ENOMEM;
+	c->chain.segs = c->segs;
+	c->chain.max_segs = IOVSIM_RING_MAX_SIZE + 1;
+	return iovsim_ring_init(&c->r, &c->d.dma, &c->d.cfg);
+}
+
+static void ctx_destroy(struct ctx *c)
+{
+	free(c->segs);
+	c->segs = NULL;
+	vq_driver_destroy(&c->d);
+}
+
+/* Buffers in the arena filled with a pattern derived from @seed. */
+static u64 buf_alloc(struct ctx *c, u32 len, u8 seed)
+{
+	u64 addr = vq_alloc(&c->d, len, 8);
+	u8 *p;
+	u32 i;
+
+	if (!addr)
+		abort();
+	p = vq_ptr(&c->d, addr);
+	for (i = 0; i < len; i++)
+		p[i] = seed + i * 7;
+	return addr;
+}
+
+/* @n readable buffers, all at @addr. */
+static void bufs_fill(struct vq_buf *b, unsigned int n, u64 addr, u32 len)
+{
+	while (n--)
+		b[n] = (struct vq_buf){ .addr = addr, .len = len };
+}
+
+/* Post one chain of one readable and one writable buffer of 16 bytes. */
+static int post_pair(struct ctx *c, u64 rd, u64 wr, u16 *id)
+{
+	struct vq_buf bufs[] = {
+		{ .addr = rd, .len = 16 },
+		{ .addr = wr, .len = 16, .write = true },
+	};
+
+	return vq_post(&c->d, bufs, 2, false, id);
+}
+
+FIXTURE(ring) {
+	struct ctx c;
+};
+
+FIXTURE_VARIANT(ring) {
+	enum iovsim_ring_layout layout;
+};
+
+FIXTURE_VARIANT_ADD(ring, split) {
+	.layout = IOVSIM_RING_SPLIT,
+};
+
+FIXTURE_VARIANT_ADD(ring, packed) {
+	.layout = IOVSIM_RING_PACKED,
+};
+
+FIXTURE_SETUP(ring)
+{
+	memset(&self->c, 0, sizeof(self->c));
+}
+
+FIXTURE_TEARDOWN(ring)
+{
+	ctx_destroy(&self->c);
+}
+
+/* A chain's data reaches the device, and the device's reply the driver. */
+TEST_F(ring, data_round_trip)
+{
+	struct ctx *c = &self->c;
+	u8 in[100], out[200], expect[100];
+	u64 rd, wr;
+	u16 id, used_id;
+	u32 len;
+	struct vq_buf bufs[2];
+
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 8, false, false));
+	rd = buf_alloc(c, sizeof(in), 1);
+	wr = buf_alloc(c, sizeof(out), 0);
+	memcpy(expect, vq_ptr(&c->d, rd), sizeof(expect));
+	bufs[0] = (struct vq_buf){ .addr = rd, .len = sizeof(in) };
+	bufs[1] = (struct vq_buf){ .addr = wr, .len = sizeof(out),
+				   .write = true };
+	ASSERT_EQ(0, vq_post(&c->d, bufs, 2, false, &id));
+
+	ASSERT_EQ(1, iovsim_ring_get_chain(&c->r, &c->chain));
+	EXPECT_EQ(id, c->chain.id);
+	EXPECT_EQ(1, c->chain.nr_readable);
+	EXPECT_EQ(1, c->chain.nr_writable);
+	EXPECT_EQ(sizeof(in), c->chain.readable_len);
+	EXPECT_EQ(sizeof(out), c->chain.writable_len);
+	EXPECT_EQ(rd, c->segs[0].addr);
+	EXPECT_EQ(wr, c->segs[1].addr);
+
+	ASSERT_EQ(0, iovsim_ring_chain_read(&c->r, &c->chain, 0, in,
+					    sizeof(in)));
+	EXPECT_EQ(0, memcmp(in, expect, sizeof(in)));
+	memset(out, 0x5a, sizeof(out));
+	ASSERT_EQ(0, iovsim_ring_chain_write(&c->r, &c->chain, 10, out, 50));
+	EXPECT_EQ(-EMSGSIZE, iovsim_ring_chain_write(&c->r, &c->chain, 151,
+						     out, 50));
+	EXPECT_EQ(-EMSGSIZE, iovsim_ring_chain_read(&c->r, &c->chain, 1, in,
+						    sizeof(in)));
+	ASSERT_EQ(0, iovsim_ring_complete(&c->r, &c->chain, 60));
+	EXPECT_EQ(1, iovsim_ring_need_interrupt(&c->r));
+	EXPECT_EQ(0, iovsim_ring_need_interrupt(&c->r));
+
+	ASSERT_EQ(1, vq_get_used(&c->d, &used_id, &len));
+	EXPECT_EQ(id, used_id);
+	EXPECT_EQ(60, len);
+	EXPECT_EQ((u8)(9 * 7), ((u8 *)vq_ptr(&c->d, wr))[9]);
+	EXPECT_EQ(0x5a, ((u8 *)vq_ptr(&c->d, wr))[10]);
+	EXPECT_EQ(0x5a, ((u8 *)vq_ptr(&c->d, wr))[59]);
+	EXPECT_EQ((u8)(60 * 7), ((u8 *)vq_ptr(&c->d, wr))[60]);
+	EXPECT_EQ(0, vq_get_used(&c->d, &used_id, &len));
+	EXPECT_EQ(0, iovsim_ring_get_chain(&c->r, &c->chain));
+}
+
+/* Segments keep their order and direction, directly and indirectly. */
+TEST_F(ring, segments_direct_and_indirect)
+{
+	struct ctx *c = &self->c;
+	struct vq_buf bufs[5];
+	u8 data[24], expect[24];
+	u16 id;
+	int i, pass;
+
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 16, false, true));
+	for (i = 0; i < 5; i++) {
+		bufs[i].len = 8 + i;
+		bufs[i].addr = buf_alloc(c, bufs[i].len, 10 * i);
+		bufs[i].write = i >= 3;
+	}
+	/* Bytes 4..27 of the readable part: 4 of buf 0, 9, then 11 of 10. */
+	memcpy(expect, (u8 *)vq_ptr(&c->d, bufs[0].addr) + 4, 4);
+	memcpy(expect + 4, vq_ptr(&c->d, bufs[1].addr), 9);
+	memcpy(expect + 13, vq_ptr(&c->d, bufs[2].addr), 10);
+	for (pass = 0; pass < 2; pass++) {
+		ASSERT_EQ(0, vq_post(&c->d, bufs, 5, pass, &id));
+		ASSERT_EQ(1, iovsim_ring_get_chain(&c->r, &c->chain));
+		EXPECT_EQ(id, c->chain.id);
+		EXPECT_EQ(pass ? 1 : 5, c->chain.nr_descs);
+		ASSERT_EQ(3, c->chain.nr_readable);
+		ASSERT_EQ(2, c->chain.nr_writable);
+		EXPECT_EQ(8 + 9 + 10, c->chain.readable_len);
+		EXPECT_EQ(11 + 12, c->chain.writable_len);
+		for (i = 0; i < 5; i++) {
+			EXPECT_EQ(bufs[i].addr, c->segs[i].addr);
+			EXPECT_EQ(bufs[i].len, c->segs[i].len);
+		}
+		ASSERT_EQ(0, iovsim_ring_chain_read(&c->r, &c->chain, 4, data,
+						    23));
+		EXPECT_EQ(0, memcmp(data, expect, 23));
+		ASSERT_EQ(0, iovsim_ring_complete(&c->r, &c->chain, 23));
+	}
+}
+
+/* Chains may complete in any order; the driver gets them back intact. */
+TEST_F(ring, out_of_order_completion)
+{
+	struct ctx *c = &self->c;
+	struct iovsim_ring_seg segs[3][8];
+	struct iovsim_ring_chain chains[3];
+	struct vq_buf bufs[3];
+	u16 ids[3], id;
+	u32 len;
+	int order[3] = { 1, 2, 0 };
+	int i, round;
+
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 8, false, false));
+	for (i = 0; i < 3; i++)
+		bufs[i] = (struct vq_buf){ .addr = buf_alloc(c, 32, i),
+					   .len = 32, .write = true };
+	for (round = 0; round < 5; round++) {
+		for (i = 0; i < 3; i++) {
+			ASSERT_EQ(0, vq_post(&c->d, bufs, 3 - i, false,
+					     &ids[i]));
+			chains[i].segs = segs[i];
+			chains[i].max_segs = 8;
+			ASSERT_EQ(1, iovsim_ring_get_chain(&c->r, &chains[i]));
+			ASSERT_EQ(ids[i], chains[i].id);
+			ASSERT_EQ(3 - i, chains[i].nr_descs);
+		}
+		for (i = 0; i < 3; i++)
+			ASSERT_EQ(0, iovsim_ring_complete(&c->r,
+							  &chains[order[i]],
+							  10 + order[i]));
+		for (i = 0; i < 3; i++) {
+			ASSERT_EQ(1, vq_get_used(&c->d, &id, &len));
+			EXPECT_EQ(ids[order[i]], id);
+			EXPECT_EQ(10 + order[i], len);
+		}
+		EXPECT_EQ(8, c->d.num_free);
+	}
+}
+
+/* Run @iters post/fetch/complete/reap cycles with chains of 1..3. */
+static void cycle(struct __test_metadata *_metadata, struct ctx *c,
+		  u32 iters)
+{
+	u64 buf = buf_alloc(c, 64, 3);
+	struct vq_buf bufs[3] = {
+		{ .addr = buf, .len = 16 },
+		{ .addr = buf + 16, .len = 16 },
+		{ .addr = buf + 32, .len = 32, .write = true },
+	};
+	u16 id, used_id;
+	u32 i, n, len;
+
+	for (i = 0; i < iters; i++) {
+		n = 1 + i % 3;
+		ASSERT_EQ(0, vq_post(&c->d, bufs + 3 - n, n, false, &id));
+		ASSERT_EQ(1, iovsim_ring_get_chain(&c->r, &c->chain));
+		ASSERT_EQ(id, c->chain.id);
+		ASSERT_EQ(n, c->chain.nr_readable + c->chain.nr_writable);
+		ASSERT_EQ(0, iovsim_ring_complete(&c->r, &c->chain, i % 33));
+		ASSERT_EQ(1, vq_get_used(&c->d, &used_id, &len));
+		ASSERT_EQ(id, used_id);
+		ASSERT_EQ(i % 33, len);
+		ASSERT_EQ(0, iovsim_ring_get_chain(&c->r, &c->chain));
+	}
+}
+
+/* 16-bit indexes and wrap counters wrap many times over. */
+TEST_F(ring, index_wrap_around)
+{
+	struct ctx *c = &self->c;
+
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 4, false, false));
+	cycle(_metadata, c, 3 * 65536 + 17);
+	EXPECT_EQ(0, c->r.in_flight);
+}
+
+TEST_F(ring, packed_odd_size_wrap_around)
+{
+	struct ctx *c = &self->c;
+
+	if (variant->layout != IOVSIM_RING_PACKED)
+		SKIP(return, "packed layout only");
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 7, true, false));
+	cycle(_metadata, c, 70001);
+}
+
+/* A full queue of 32768, three times over: indexes pass 65535. */
+TEST_F(ring, size_32768_full_queue)
+{
+	struct ctx *c = &self->c;
+	u64 buf;
+	struct vq_buf b;
+	u16 id, used_id;
+	u32 i, len, round;
+
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 32768, false, false));
+	buf = buf_alloc(c, 16, 0);
+	b = (struct vq_buf){ .addr = buf, .len = 16, .write = true };
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 32768; i++)
+			ASSERT_EQ(0, vq_post(&c->d, &b, 1, false, &id));
+		ASSERT_EQ(-ENOSPC, vq_post(&c->d, &b, 1, false, &id));
+		for (i = 0; i < 32768; i++) {
+			ASSERT_EQ(1, iovsim_ring_get_chain(&c->r, &c->chain));
+			ASSERT_EQ(0, iovsim_ring_complete(&c->r, &c->chain,
+							  i % 17));
+		}
+		ASSERT_EQ(0, iovsim_ring_get_chain(&c->r, &c->chain));
+		for (i = 0; i < 32768; i++) {
+			ASSERT_EQ(1, vq_get_used(&c->d, &used_id, &len));
+			ASSERT_EQ(i % 17, len);
+		}
+		ASSERT_EQ(0, vq_get_used(&c->d, &used_id, &len));
+	}
+}
+
+/* The longest legal chain: as many buffers as the queue size. */
+TEST_F(ring, size_32768_longest_chain)
+{
+	struct ctx *c = &self->c;
+	struct vq_buf *bufs = calloc(32769, sizeof(*bufs));
+	u16 id, used_id;
+	u32 i, len;
+	u64 buf;
+
+	ASSERT_NE(NULL, bufs);
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 32768, false, true));
+	buf = buf_alloc(c, 32769, 0);
+	for (i = 0; i < 32769; i++)
+		bufs[i] = (struct vq_buf){ .addr = buf + i, .len = 1,
+					   .write = i >= 100 };
+	ASSERT_EQ(0, vq_post(&c->d, bufs, 32768, false, &id));
+	ASSERT_EQ(1, iovsim_ring_get_chain(&c->r, &c->chain));
+	EXPECT_EQ(100, c->chain.nr_readable);
+	EXPECT_EQ(32668, c->chain.nr_writable);
+	EXPECT_EQ(32768, c->chain.nr_descs);
+	EXPECT_EQ(buf + 32767, c->segs[32767].addr);
+	ASSERT_EQ(0, iovsim_ring_complete(&c->r, &c->chain, 32668));
+	ASSERT_EQ(1, vq_get_used(&c->d, &used_id, &len));
+	EXPECT_EQ(id, used_id);
+	EXPECT_EQ(32668, len);
+
+	ASSERT_EQ(0, vq_post(&c->d, bufs, 32768, true, &id));
+	ASSERT_EQ(1, iovsim_ring_get_chain(&c->r, &c->chain));
+	EXPECT_EQ(32768, c->chain.nr_readable + c->chain.nr_writable);
+	EXPECT_EQ(1, c->chain.nr_descs);
+	ASSERT_EQ(0, iovsim_ring_complete(&c->r, &c->chain, 7));
+	ASSERT_EQ(1, vq_get_used(&c->d, &used_id, &len));
+	EXPECT_EQ(id, used_id);
+	EXPECT_EQ(7, len);
+
+	/* One more buffer through an indirect table is too long. */
+	ASSERT_EQ(0, vq_post(&c->d, bufs, 32769, true, &id));
+	EXPECT_EQ(-E2BIG, iovsim_ring_get_chain(&c->r, &c->chain));
+	free(bufs);
+}
+
+/* Flag-based suppression, device to driver and driver to device. */
+TEST_F(ring, notify_flags)
+{
+	struct ctx *c = &self->c;
+	u64 buf;
+	u16 id;
+	u32 len;
+
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 8, false, false));
+	buf = buf_alloc(c, 32, 0);
+
+	/* Kicks: wanted by default, suppressed on request. */
+	ASSERT_EQ(0, post_pair(c, buf, buf + 16, &id));
+	EXPECT_TRUE(vq_kick_needed(&c->d));
+	ASSERT_EQ(0, iovsim_ring_disable_kicks(&c->r));
+	ASSERT_EQ(0, post_pair(c, buf, buf + 16, &id));
+	EXPECT_FALSE(vq_kick_needed(&c->d));
+	/* Re-enabling reports the buffers posted without a kick. */
+	EXPECT_EQ(1, iovsim_ring_enable_kicks(&c->r));
+	ASSERT_EQ(1, iovsim_ring_get_chain(&c->r, &c->chain));
+	ASSERT_EQ(0, iovsim_ring_complete(&c->r, &c->chain, 1));
+	ASSERT_EQ(1, iovsim_ring_get_chain(&c->r, &c->chain));
+	EXPECT_EQ(0, iovsim_ring_enable_kicks(&c->r));
+	ASSERT_EQ(0, post_pair(c, buf, buf + 16, &id));
+	EXPECT_TRUE(vq_kick_needed(&c->d));
+
+	/* Interrupts: suppressed while the driver polls. */
+	EXPECT_EQ(1, iovsim_ring_need_interrupt(&c->r));
+	vq_disable_cb(&c->d);
+	ASSERT_EQ(0, iovsim_ring_complete(&c->r, &c->chain, 2));
+	EXPECT_EQ(0, iovsim_ring_need_interrupt(&c->r));
+	vq_enable_cb(&c->d);
+	ASSERT_EQ(1, iovsim_ring_get_chain(&c->r, &c->chain));
+	ASSERT_EQ(0, iovsim_ring_complete(&c->r, &c->chain, 3));
+	EXPECT_EQ(1, iovsim_ring_need_interrupt(&c->r));
+	EXPECT_EQ(0, iovsim_ring_need_interrupt(&c->r));
+	ASSERT_EQ(1, vq_get_used(&c->d, &id, &len));
+	EXPECT_EQ(1, len);
+}
+
+/* VIRTIO_F_EVENT_IDX: notify exactly when the other side's index is hit. */
+TEST_F(ring, notify_event_idx)
+{
+	struct ctx *c = &self->c;
+	struct iovsim_ring_seg segs[3][2];
+	struct iovsim_ring_chain chains[3];
+	u64 buf;
+	u16 id;
+	u32 len;
+	int i;
+
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 8, true, false));
+	buf = buf_alloc(c, 32, 0);
+
+	/* Driver to device: one kick per crossing of avail_event. */
+	ASSERT_EQ(0, iovsim_ring_enable_kicks(&c->r));
+	ASSERT_EQ(0, post_pair(c, buf, buf + 16, &id));
+	EXPECT_TRUE(vq_kick_needed(&c->d));
+	ASSERT_EQ(0, post_pair(c, buf, buf + 16, &id));
+	EXPECT_FALSE(vq_kick_needed(&c->d));
+	ASSERT_EQ(0, iovsim_ring_disable_kicks(&c->r));
+	ASSERT_EQ(0, post_pair(c, buf, buf + 16, &id));
+	EXPECT_FALSE(vq_kick_needed(&c->d));
+	for (i = 0; i < 3; i++) {
+		chains[i].segs = segs[i];
+		chains[i].max_segs = 2;
+		ASSERT_EQ(1, iovsim_ring_get_chain(&c->r, &chains[i]));
+	}
+	EXPECT_EQ(0, iovsim_ring_enable_kicks(&c->r));
+	ASSERT_EQ(0, post_pair(c, buf, buf + 16, &id));
+	EXPECT_TRUE(vq_kick_needed(&c->d));
+
+	/* Device to driver: interrupt when used reaches used_event. */
+	vq_enable_cb(&c->d);
+	ASSERT_EQ(0, iovsim_ring_complete(&c->r, &chains[0], 0));
+	EXPECT_EQ(1, iovsim_ring_need_interrupt(&c->r));
+	ASSERT_EQ(0, iovsim_ring_complete(&c->r, &chains[1], 0));
+	EXPECT_EQ(0, iovsim_ring_need_interrupt(&c->r));
+	ASSERT_EQ(1, vq_get_used(&c->d, &id, &len));
+	ASSERT_EQ(1, vq_get_used(&c->d, &id, &len));
+	vq_enable_cb(&c->d);
+	ASSERT_EQ(0, iovsim_ring_complete(&c->r, &chains[2], 0));
+	EXPECT_EQ(1, iovsim_ring_need_interrupt(&c->r));
+	vq_disable_cb(&c->d);
+}
+
+/* Hostile drivers.  Each case must give its own errno, and stick. */
+
+static void expect_broken(struct __test_metadata *_metadata, struct ctx *c,
+			  int err)
+{
+	EXPECT_EQ(err, iovsim_ring_get_chain(&c->r, &c->chain));
+	EXPECT_EQ(err, iovsim_ring_get_chain(&c->r, &c->chain));
+	EXPECT_EQ(err, iovsim_ring_need_interrupt(&c->r));
+	EXPECT_EQ(err, iovsim_ring_enable_kicks(&c->r));
+	EXPECT_EQ(0, c->r.in_flight);
+}
+
+/* Post @n bufs with one buffer each described by @bufs, then break it. */
+static void post_or_die(struct __test_metadata *_metadata, struct ctx *c,
+			const struct vq_buf *bufs, u32 n, bool indirect)
+{
+	u16 id;
+
+	ASSERT_EQ(0, vq_post(&c->d, bufs, n, indirect, &id));
+}
+
+TEST_F(ring, hostile_split_loop)
+{
+	struct ctx *c = &self->c;
+	struct vq_buf b[3];
+	u16 id;
+
+	if (variant->layout != IOVSIM_RING_SPLIT)
+		SKIP(return, "split layout only");
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 8, false, false));
+	bufs_fill(b, 3, buf_alloc(c, 8, 0), 8);
+	ASSERT_EQ(0, vq_post(&c->d, b, 3, false, &id));
+	/* Last descriptor points back to the head. */
+	vq_split_desc(&c->d, c->d.tails[id])->flags |= VRING_DESC_F_NEXT;
+	vq_split_desc(&c->d, c->d.tails[id])->next = id;
+	expect_broken(_metadata, c, -ELOOP);
+}
+
+TEST_F(ring, hostile_split_self_loop_indirect)
+{
+	struct ctx *c = &self->c;
+	struct vq_buf b[4];
+	struct vq_split_desc *t;
+	u16 id;
+
+	if (variant->layout != IOVSIM_RING_SPLIT)
+		SKIP(return, "split layout only");
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 8, false, true));
+	bufs_fill(b, 4, buf_alloc(c, 8, 0), 8);
+	ASSERT_EQ(0, vq_post(&c->d, b, 4, true, &id));
+	t = vq_ptr(&c->d, vq_split_desc(&c->d, id)->addr);
+	t[2].next = 1;
+	expect_broken(_metadata, c, -ELOOP);
+}
+
+TEST_F(ring, hostile_chain_too_long)
+{
+	struct ctx *c = &self->c;
+	struct vq_buf b[5];
+	int i;
+
+	if (variant->layout != IOVSIM_RING_PACKED)
+		SKIP(return, "packed layout only");
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 4, false, false));
+	for (i = 0; i < 5; i++)
+		b[i] = (struct vq_buf){ .addr = buf_alloc(c, 8, 0), .len = 8 };
+	post_or_die(_metadata, c, b, 4, false);
+	/* Every descriptor of the ring continues the chain. */
+	vq_packed_desc(&c->d, 3)->flags |= VRING_DESC_F_NEXT;
+	expect_broken(_metadata, c, -E2BIG);
+}
+
+TEST_F(ring, hostile_indirect_too_long)
+{
+	struct ctx *c = &self->c;
+	struct vq_buf b[9];
+	int i;
+
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 8, false, true));
+	for (i = 0; i < 9; i++)
+		b[i] = (struct vq_buf){ .addr = buf_alloc(c, 8, 0), .len = 8 };
+	post_or_die(_metadata, c, b, 9, true);
+	expect_broken(_metadata, c, -E2BIG);
+}
+
+TEST_F(ring, hostile_nested_indirect)
+{
+	struct ctx *c = &self->c;
+	struct vq_buf b[2];
+	u16 id;
+	u64 table;
+	struct vq_split_desc *st;
+	struct vq_packed_desc *pt;
+
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 8, false, true));
+	bufs_fill(b, 2, buf_alloc(c, 16, 0), 16);
+	ASSERT_EQ(0, vq_post(&c->d, b, 2, true, &id));
+	/* Entry 1 of the table points to the table itself. */
+	if (variant->layout == IOVSIM_RING_SPLIT) {
+		table = vq_split_desc(&c->d, id)->addr;
+		st = vq_ptr(&c->d, table);
+		st[1] = (struct vq_split_desc){ .addr = table, .len = 32,
+			.flags = VRING_DESC_F_INDIRECT };
+	} else {
+		table = vq_packed_desc(&c->d, 0)->addr;
+		pt = vq_ptr(&c->d, table);
+		pt[1] = (struct vq_packed_desc){ .addr = table, .len = 32,
+			.flags = VRING_DESC_F_INDIRECT };
+	}
+	expect_broken(_metadata, c, -EMLINK);
+}
+
+/* Indirect descriptors: not negotiated, bad length, or with NEXT. */
+TEST_F(ring, hostile_bad_indirect)
+{
+	struct ctx *c = &self->c;
+	struct vq_buf b[2];
+	u16 id;
+	int kind;
+
+	for (kind = 0; kind < 4; kind++) {
+		ctx_destroy(c);
+		ASSERT_EQ(0, ctx_init(c, variant->layout, 8, false, kind != 0));
+		bufs_fill(b, 2, buf_alloc(c, 16, 0), 16);
+		ASSERT_EQ(0, vq_post(&c->d, b, 2, true, &id));
+		if (variant->layout == IOVSIM_RING_SPLIT) {
+			struct vq_split_desc *d = vq_split_desc(&c->d, id);
+
+			if (kind == 1)
+				d->len = 24;
+			if (kind == 2)
+				d->len = 0;
+			if (kind == 3)
+				d->flags |= VRING_DESC_F_NEXT;
+		} else {
+			struct vq_packed_desc *d = vq_packed_desc(&c->d, 0);
+
+			if (kind == 1)
+				d->len = 24;
+			if (kind == 2)
+				d->len = 0;
+			if (kind == 3)
+				d->flags |= VRING_DESC_F_NEXT;
+		}
+		expect_broken(_metadata, c, -EBADMSG);
+	}
+}
+
+/* A buffer's length, address and direction, broken one at a time. */
+static void post_bad_buf(struct __test_metadata *_metadata, struct ctx *c,
+			 u64 addr, u32 len, bool indirect, int err)
+{
+	struct vq_buf b[3];
+
+	b[0] = (struct vq_buf){ .addr = buf_alloc(c, 8, 0), .len = 8 };
+	b[1] = (struct vq_buf){ .addr = addr, .len = len, .write = true };
+	b[2] = (struct vq_buf){ .addr = buf_alloc(c, 8, 0), .len = 8,
+				.write = true };
+	post_or_die(_metadata, c, b, 3, indirect);
+	expect_broken(_metadata, c, err);
+}
+
+TEST_F(ring, hostile_buffers)
+{
+	struct ctx *c = &self->c;
+	static const struct {
+		u64 addr;
+		u32 len;
+		int err;
+	} cases[] = {
+		{ 4096, 0, -ENODATA },
+		{ UINT64_MAX - 10, 100, -EOVERFLOW },
+		{ MEM_SIZE + 4096, 8, -EFAULT },
+		{ MEM_SIZE - 10, 100, -EFAULT },
+		{ MEM_SIZE - 10, 10, 0 },
+	};
+	unsigned int i, indirect;
+
+	for (indirect = 0; indirect < 2; indirect++) {
+		for (i = 0; i < ARRAY_SIZE(cases); i++) {
+			ctx_destroy(c);
+			ASSERT_EQ(0, ctx_init(c, variant->layout, 8, false, true));
+			if (!cases[i].err) {
+				struct vq_buf b = { .addr = cases[i].addr,
+						    .len = cases[i].len };
+				post_or_die(_metadata, c, &b, 1, indirect);
+				EXPECT_EQ(1, iovsim_ring_get_chain(&c->r,
+								   &c->chain));
+				continue;
+			}
+			post_bad_buf(_metadata, c, cases[i].addr, cases[i].len,
+				     indirect, cases[i].err);
+		}
+	}
+}
+
+TEST_F(ring, hostile_indirect_table_outside_memory)
+{
+	struct ctx *c = &self->c;
+	struct vq_buf b = { .addr = 4096, .len = 8 };
+	u16 id;
+
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 8, false, true));
+	ASSERT_EQ(0, vq_post(&c->d, &b, 1, true, &id));
+	if (variant->layout == IOVSIM_RING_SPLIT)
+		vq_split_desc(&c->d, id)->addr = MEM_SIZE - 8;
+	else
+		vq_packed_desc(&c->d, 0)->addr = MEM_SIZE - 8;
+	expect_broken(_metadata, c, -EFAULT);
+}
+
+TEST_F(ring, hostile_readable_after_writable)
+{
+	struct ctx *c = &self->c;
+	struct vq_buf b[3];
+	unsigned int indirect;
+
+	for (indirect = 0; indirect < 2; indirect++) {
+		ctx_destroy(c);
+		ASSERT_EQ(0, ctx_init(c, variant->layout, 8, false, true));
+		b[0] = (struct vq_buf){ .addr = buf_alloc(c, 8, 0), .len = 8 };
+		b[1] = (struct vq_buf){ .addr = b[0].addr, .len = 8,
+					.write = true };
+		b[2] = b[0];
+		post_or_die(_metadata, c, b, 3, indirect);
+		expect_broken(_metadata, c, -EPROTO);
+	}
+}
+
+TEST_F(ring, hostile_avail_idx_jump)
+{
+	struct ctx *c = &self->c;
+	u16 jumps[] = { 9, 0xffff, 0x8000 };
+	unsigned int i;
+
+	if (variant->layout != IOVSIM_RING_SPLIT)
+		SKIP(return, "split layout only");
+	for (i = 0; i < 3; i++) {
+		ctx_destroy(c);
+		ASSERT_EQ(0, ctx_init(c, variant->layout, 8, false, false));
+		*vq_avail_idx(&c->d) = jumps[i];
+		expect_broken(_metadata, c, -ERANGE);
+	}
+	/* Exactly a queue's worth is legal (the entries are zero: head 0). */
+	ctx_destroy(c);
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 8, false, false));
+	*vq_avail_idx(&c->d) = 8;
+	vq_split_desc(&c->d, 0)->addr = 4096;
+	vq_split_desc(&c->d, 0)->len = 8;
+	vq_split_desc(&c->d, 0)->flags = 0;
+	EXPECT_EQ(1, iovsim_ring_get_chain(&c->r, &c->chain));
+}
+
+TEST_F(ring, hostile_split_index_out_of_range)
+{
+	struct ctx *c = &self->c;
+	struct vq_buf b[2];
+	u16 id;
+
+	if (variant->layout != IOVSIM_RING_SPLIT)
+		SKIP(return, "split layout only");
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 8, false, false));
+	bufs_fill(b, 2, 4096, 8);
+	ASSERT_EQ(0, vq_post(&c->d, b, 2, false, &id));
+	*vq_avail_ring(&c->d, 0) = 8;
+	expect_broken(_metadata, c, -EDOM);
+
+	ctx_destroy(c);
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 8, false, false));
+	ASSERT_EQ(0, vq_post(&c->d, b, 2, false, &id));
+	vq_split_desc(&c->d, id)->next = 0xffff;
+	expect_broken(_metadata, c, -EDOM);
+}
+
+TEST_F(ring, hostile_packed_chain_not_available)
+{
+	struct ctx *c = &self->c;
+	struct vq_buf b[2];
+
+	if (variant->layout != IOVSIM_RING_PACKED)
+		SKIP(return, "packed layout only");
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 8, false, false));
+	bufs_fill(b, 2, 4096, 8);
+	post_or_die(_metadata, c, b, 2, false);
+	/* The second descriptor still looks used from the last lap. */
+	vq_packed_desc(&c->d, 1)->flags ^= (1u << VRING_PACKED_DESC_F_AVAIL);
+	expect_broken(_metadata, c, -EILSEQ);
+}
+
+/* Too small a segment array is the device's problem: retry works. */
+TEST_F(ring, segment_array_too_small)
+{
+	struct ctx *c = &self->c;
+	struct vq_buf b[5];
+	int i;
+
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 8, false, false));
+	for (i = 0; i < 5; i++)
+		b[i] = (struct vq_buf){ .addr = 4096 + 8 * i, .len = 8 };
+	post_or_die(_metadata, c, b, 5, false);
+	c->chain.max_segs = 4;
+	EXPECT_EQ(-ENOBUFS, iovsim_ring_get_chain(&c->r, &c->chain));
+	EXPECT_EQ(-ENOBUFS, iovsim_ring_get_chain(&c->r, &c->chain));
+	c->chain.max_segs = 5;
+	ASSERT_EQ(1, iovsim_ring_get_chain(&c->r, &c->chain));
+	EXPECT_EQ(5, c->chain.nr_readable);
+	EXPECT_EQ(4096 + 32, c->segs[4].addr);
+}
+
+/* Completions that match no fetched chain are refused. */
+TEST_F(ring, completion_misuse)
+{
+	struct ctx *c = &self->c;
+	u16 id;
+
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 8, false, false));
+	EXPECT_EQ(-EINVAL, iovsim_ring_complete(&c->r, &c->chain, 0));
+	ASSERT_EQ(0, post_pair(c, 4096, 8192, &id));
+	ASSERT_EQ(1, iovsim_ring_get_chain(&c->r, &c->chain));
+	EXPECT_EQ(-EINVAL, iovsim_ring_complete(&c->r, &c->chain, 17));
+	EXPECT_EQ(0, iovsim_ring_complete(&c->r, &c->chain, 16));
+	EXPECT_EQ(-EINVAL, iovsim_ring_complete(&c->r, &c->chain, 0));
+}
+
+/* Ring set-up: sizes, alignment, areas outside the driver's memory. */
+TEST_F(ring, config_checks)
+{
+	struct ctx *c = &self->c;
+	struct iovsim_ring_config cfg;
+	struct iovsim_ring r;
+
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 8, false, false));
+	cfg = c->d.cfg;
+	EXPECT_EQ(0, iovsim_ring_init(&r, &c->d.dma, &cfg));
+	cfg.size = 0;
+	EXPECT_EQ(-EINVAL, iovsim_ring_init(&r, &c->d.dma, &cfg));
+	cfg.size = 32769;
+	EXPECT_EQ(-EINVAL, iovsim_ring_init(&r, &c->d.dma, &cfg));
+	cfg.size = 3;
+	EXPECT_EQ(variant->layout == IOVSIM_RING_SPLIT ? -EINVAL : 0,
+		  iovsim_ring_init(&r, &c->d.dma, &cfg));
+	cfg = c->d.cfg;
+	cfg.desc_addr += 8;
+	EXPECT_EQ(-EINVAL, iovsim_ring_init(&r, &c->d.dma, &cfg));
+	cfg = c->d.cfg;
+	cfg.device_addr += 2;
+	EXPECT_EQ(-EINVAL, iovsim_ring_init(&r, &c->d.dma, &cfg));
+	cfg = c->d.cfg;
+	cfg.device_addr = MEM_SIZE - 8;
+	EXPECT_EQ(variant->layout == IOVSIM_RING_SPLIT ? -EFAULT : 0,
+		  iovsim_ring_init(&r, &c->d.dma, &cfg));
+	cfg = c->d.cfg;
+	cfg.desc_addr = MEM_SIZE - 64;
+	EXPECT_EQ(-EFAULT, iovsim_ring_init(&r, &c->d.dma, &cfg));
+	cfg.desc_addr = UINT64_MAX - 15;
+	EXPECT_EQ(-EOVERFLOW, iovsim_ring_init(&r, &c->d.dma, &cfg));
+}
+
+/* The DMA layer on its own: every range is checked. */
+TEST(dma_bounds)
+{
+	static u8 mem[8192];
+	struct iovsim_dma dma;
+	u8 buf[64];
+	u16 v;
+
+	iovsim_dma_init_mem(&dma, mem, sizeof(mem));
+	memset(buf, 0xab, sizeof(buf));
+	EXPECT_EQ(0, iovsim_dma_write(&dma, 8192 - 64, buf, 64));
+	EXPECT_EQ(0xab, mem[8191]);
+	EXPECT_EQ(-EFAULT, iovsim_dma_write(&dma, 8192 - 63, buf, 64));
+	EXPECT_EQ(-EFAULT, iovsim_dma_read(&dma, buf, 8192, 1));
+	EXPECT_EQ(-EOVERFLOW, iovsim_dma_read(&dma, buf, UINT64_MAX, 2));
+	EXPECT_EQ(0, iovsim_dma_read(&dma, buf, UINT64_MAX, 0));
+	EXPECT_EQ(0, iovsim_dma_copy(&dma, 0, 8192 - 64, 64));
+	EXPECT_EQ(0xab, mem[63]);
+	EXPECT_EQ(-EFAULT, iovsim_dma_copy(&dma, 8192 - 32, 0, 64));
+	EXPECT_EQ(-EFAULT, iovsim_dma_copy(&dma, 0, 8192 - 32, 64));
+	EXPECT_EQ(0, iovsim_dma_check(&dma, 0, 8192));
+	EXPECT_EQ(-EFAULT, iovsim_dma_check(&dma, 1, 8192));
+	EXPECT_EQ(-EOVERFLOW, iovsim_dma_check(&dma, 2, UINT64_MAX));
+	EXPECT_EQ(0, iovsim_dma_write_le16(&dma, 100, 0x1234));
+	EXPECT_EQ(0x34, mem[100]);
+	EXPECT_EQ(0x12, mem[101]);
+	EXPECT_EQ(0, iovsim_dma_read_le16(&dma, 100, &v));
+	EXPECT_EQ(0x1234, v);
+	EXPECT_EQ(-EINVAL, iovsim_dma_read_le16(&dma, 101, &v));
+	EXPECT_EQ(-EFAULT, iovsim_dma_read_le16(&dma, 8192, &v));
+	EXPECT_EQ(-EOVERFLOW, iovsim_dma_write_le16(&dma, UINT64_MAX - 1, 1));
+}
+
+TEST_HARNESS_MAIN
