@@ -107,38 +107,27 @@ static u16 *event_field(struct vq_driver *d, u64 area, int off)
 	return vq_ptr(d, area + off);
 }
 
-int vq_driver_init(struct vq_driver *d, enum iovsim_ring_layout layout,
-		   u32 size, bool event_idx, bool indirect,
-		   size_t mem_size)
+int vq_driver_init_at(struct vq_driver *d, const struct iovsim_ring_config *cfg,
+		      size_t mem_size, size_t heap_start)
 {
-	u64 desc, driver, device;
-	u32 i;
+	u32 i, size = cfg->size;
 
 	memset(d, 0, sizeof(*d));
 	d->mem = calloc(1, mem_size);
 	d->ndescs = calloc(size, sizeof(*d->ndescs));
 	d->tails = calloc(size, sizeof(*d->tails));
 	d->free_ids = calloc(size, sizeof(*d->free_ids));
-	if (!d->mem || !d->ndescs || !d->tails || !d->free_ids)
-		goto fail;
+	if (!d->mem || !d->ndescs || !d->tails || !d->free_ids) {
+		vq_driver_destroy(d);
+		return -ENOMEM;
+	}
 	d->mem_size = mem_size;
-	/* Keep DMA address 0 unused, so 0 can mean "no memory". */
-	d->mem_used = 64;
+	d->mem_used = heap_start;
+	d->cfg = *cfg;
 	iovsim_dma_init_mem(&d->dma, d->mem, mem_size);
 
-	iovsim_ring_area_sizes(layout, size, &desc, &driver, &device);
-	d->cfg.layout = layout;
-	d->cfg.size = size;
-	d->cfg.event_idx = event_idx;
-	d->cfg.indirect = indirect;
-	d->cfg.desc_addr = vq_alloc(d, desc, 16);
-	d->cfg.driver_addr = vq_alloc(d, driver, 4);
-	d->cfg.device_addr = vq_alloc(d, device, 4);
-	if (!d->cfg.desc_addr || !d->cfg.driver_addr || !d->cfg.device_addr)
-		goto fail;
-
 	d->num_free = size;
-	if (layout == IOVSIM_RING_SPLIT) {
+	if (cfg->layout == IOVSIM_RING_SPLIT) {
 		for (i = 0; i < size; i++)
 			vq_split_desc(d, i)->next = (i + 1) % size;
 	} else {
@@ -147,13 +136,32 @@ int vq_driver_init(struct vq_driver *d, enum iovsim_ring_layout layout,
 		d->nr_free_ids = size;
 		d->avail_wrap = true;
 		d->used_wrap = true;
-		d->kicked_wrap = true;
 	}
 	return 0;
+}
 
-fail:
-	vq_driver_destroy(d);
-	return -ENOMEM;
+int vq_driver_init(struct vq_driver *d, enum iovsim_ring_layout layout,
+		   u32 size, bool event_idx, bool indirect, size_t mem_size)
+{
+	struct iovsim_ring_config cfg = {
+		.layout = layout,
+		.size = size,
+		.event_idx = event_idx,
+		.indirect = indirect,
+	};
+	u64 desc, driver, device;
+
+	/*
+	 * Areas one after the other from 64 on, so that DMA address 0 is
+	 * never handed out and can mean "no memory".
+	 */
+	iovsim_ring_area_sizes(layout, size, &desc, &driver, &device);
+	cfg.desc_addr = 64;
+	cfg.driver_addr = (cfg.desc_addr + desc + 3) & ~3ull;
+	cfg.device_addr = (cfg.driver_addr + driver + 3) & ~3ull;
+	if (cfg.device_addr + device > mem_size)
+		return -ENOMEM;
+	return vq_driver_init_at(d, &cfg, mem_size, cfg.device_addr + device);
 }
 
 void vq_driver_destroy(struct vq_driver *d)

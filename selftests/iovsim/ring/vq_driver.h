@@ -49,16 +49,17 @@ struct vq_driver {
 	u32 nr_free_ids;
 	u16 next_avail;
 	bool avail_wrap;
-	u16 kicked_pos;
-	bool kicked_wrap;
 	u32 added_since_kick;
 	u16 last_used;
 	bool used_wrap;
 };
 
+/* A queue laid out in a fresh arena of @mem_size bytes. */
 int vq_driver_init(struct vq_driver *d, enum iovsim_ring_layout layout,
-		   u32 size, bool event_idx, bool indirect,
-		   size_t mem_size);
+		   u32 size, bool event_idx, bool indirect, size_t mem_size);
+/* The same with the areas where @cfg says; allocations from @heap_start. */
+int vq_driver_init_at(struct vq_driver *d, const struct iovsim_ring_config *cfg,
+		      size_t mem_size, size_t heap_start);
 void vq_driver_destroy(struct vq_driver *d);
 
 /* Bump allocation from the arena; returns the DMA address or 0 when full. */

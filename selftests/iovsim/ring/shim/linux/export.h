@@ -6,7 +6,7 @@
 #ifndef _IOVSIM_SHIM_LINUX_EXPORT_H
 #define _IOVSIM_SHIM_LINUX_EXPORT_H
 
-#include <assert.h>
+#include <linux/build_bug.h>
 
 /* Expands to a declaration, so the trailing semicolon stays valid C. */
 #define EXPORT_SYMBOL_GPL(sym)	static_assert(1, #sym)
