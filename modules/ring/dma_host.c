@@ -10,6 +10,7 @@
 #include <linux/export.h>
 #include <linux/highmem.h>
 #include <linux/ioport.h>
+#include <linux/limits.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/pfn.h>

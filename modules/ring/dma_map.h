@@ -6,6 +6,7 @@
 #ifndef _IOVSIM_RING_DMA_MAP_H
 #define _IOVSIM_RING_DMA_MAP_H
 
+#include <linux/bug.h>
 #include <linux/errno.h>
 #include <linux/overflow.h>
 #include <linux/types.h>

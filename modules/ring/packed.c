@@ -8,7 +8,9 @@
  * suppression structure, the device the device one.
  */
 #include <linux/bits.h>
+#include <linux/compiler.h>
 #include <linux/errno.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
 #include <linux/virtio_ring.h>
 #include <asm/barrier.h>

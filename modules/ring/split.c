@@ -6,6 +6,7 @@
  * idx, ring[], avail_event).  Indexes are free-running u16 counters taken
  * modulo the queue size, which is a power of two.
  */
+#include <linux/compiler.h>
 #include <linux/errno.h>
 #include <linux/types.h>
 #include <linux/virtio_ring.h>

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <linux/compiler.h>
+
 #include "vq_driver.h"
 
 #define QUEUE_SIZE	1024
@@ -32,7 +34,7 @@ static u64 now_ns(void)
 }
 
 /* The measured part.  noinline keeps it one function for callgrind. */
-static __attribute__((noinline)) int
+static noinline int
 bench_device_batch(struct iovsim_ring *ring, struct iovsim_ring_chain *chain,
 		   u32 nr_chains)
 {
