@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 #
 # Shared helpers for the iovsim shell selftests: KTAP output (the kernel's
 # ktap_helpers.sh), finding and loading the iovsim modules, reading the
