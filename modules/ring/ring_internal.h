@@ -32,9 +32,9 @@ struct iovsim_packed_desc {
 	__le16 flags;
 };
 
-static_assert(sizeof(struct iovsim_split_desc) == 16);
-static_assert(sizeof(struct iovsim_split_used_elem) == 8);
-static_assert(sizeof(struct iovsim_packed_desc) == 16);
+static_assert(sizeof(struct iovsim_split_desc) == 16, "split descriptor");
+static_assert(sizeof(struct iovsim_split_used_elem) == 8, "used element");
+static_assert(sizeof(struct iovsim_packed_desc) == 16, "packed descriptor");
 
 /* Offsets inside the split avail and used rings (section 2.7.6/2.7.8). */
 #define IOVSIM_SPLIT_FLAGS_OFF		0

@@ -19,7 +19,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 printf '%-7s %5s %13s %15s\n' layout segs ns/chain instr/chain
 for layout in split packed; do
 	for segs in 1 4 16; do
-		ns=$(for run in 1 2 3 4 5; do
+		ns=$(for _ in 1 2 3 4 5; do
 			"$bench" --layout "$layout" --segs "$segs" --iters 2000 |
 				sed 's/.*ns_per_chain=//'
 		done | median)

@@ -18,8 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <linux/compiler.h>
-
+#include "ring_bench.h"
 #include "vq_driver.h"
 
 #define QUEUE_SIZE	1024
@@ -31,22 +30,6 @@ static u64 now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-/* The measured part.  noinline keeps it one function for callgrind. */
-static noinline int
-bench_device_batch(struct iovsim_ring *ring, struct iovsim_ring_chain *chain,
-		   u32 nr_chains)
-{
-	u32 i;
-
-	for (i = 0; i < nr_chains; i++) {
-		if (iovsim_ring_get_chain(ring, chain) != 1)
-			return -EIO;
-		if (iovsim_ring_complete(ring, chain, chain->writable_len))
-			return -EIO;
-	}
-	return iovsim_ring_need_interrupt(ring) < 0 ? -EIO : 0;
 }
 
 static int refill(struct vq_driver *d, const struct vq_buf *bufs, u32 segs,

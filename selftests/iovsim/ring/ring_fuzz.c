@@ -9,6 +9,10 @@
  * the descriptor area starts at 0, the driver area at 4 KiB, the device
  * area at 8 KiB and 12 KiB..16 KiB is room for buffers.
  * IOVSIM_FUZZ_LAYOUT=split or =packed pins the layout.
+ *
+ * The Makefile defines IOVSIM_FUZZ_INIT and IOVSIM_FUZZ_ONE_INPUT as
+ * libFuzzer's fixed entry-point names (LLVMFuzzer...), which are not
+ * kernel style.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -39,7 +43,7 @@ static u8 mem[MEM_SIZE];
 static struct held_chain held[MAX_HELD];
 static bool busy[MAX_HELD];
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+int IOVSIM_FUZZ_INIT(int *argc, char ***argv)
 {
 	const char *layout = getenv("IOVSIM_FUZZ_LAYOUT");
 
@@ -93,7 +97,7 @@ static u32 use_chain(const struct iovsim_ring *ring,
 	return n;
 }
 
-int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+int IOVSIM_FUZZ_ONE_INPUT(const u8 *data, size_t size)
 {
 	struct iovsim_ring_config cfg = {
 		.desc_addr = DESC_ADDR,

@@ -15,7 +15,6 @@
 
 #define __must_check		__attribute__((__warn_unused_result__))
 #define __force
-#define noinline		__attribute__((__noinline__))
 #define fallthrough		__attribute__((__fallthrough__))
 
 #endif /* _IOVSIM_SHIM_LINUX_COMPILER_H */
