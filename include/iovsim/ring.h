@@ -131,13 +131,15 @@ struct iovsim_ring_chain {
  * @split.avail_idx: the driver's avail->idx as last read
  * @split.used_idx: free-running used->idx the device last published
  * @split.signalled_used: @split.used_idx at the last interrupt decision
+ * @split.unsignalled: completions since the last interrupt decision,
+ *	saturating above U16_MAX (then the 16-bit indexes cannot tell)
  * @packed: state of a packed ring
  * @packed.next_avail: descriptor the device will look at next
  * @packed.avail_wrap: the device's avail wrap counter
  * @packed.next_used: descriptor the next used descriptor is written to
  * @packed.used_wrap: the device's used wrap counter
  * @packed.used_since_signal: descriptors completed since the last
- *	interrupt decision
+ *	interrupt decision, saturating at the queue size
  *
  * Locking: none inside.  A ring has one consumer: the caller serializes
  * every call on one ring (device models use the queue's own lock or a
@@ -155,6 +157,7 @@ struct iovsim_ring {
 			u16 avail_idx;
 			u16 used_idx;
 			u16 signalled_used;
+			u32 unsignalled;
 		} split;
 		struct {
 			u16 next_avail;

@@ -10,6 +10,7 @@
 #include <linux/bits.h>
 #include <linux/compiler.h>
 #include <linux/errno.h>
+#include <linux/minmax.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
 #include <linux/virtio_ring.h>
@@ -177,7 +178,9 @@ int iovsim_packed_complete(struct iovsim_ring *ring,
 	/* A used descriptor stands for the whole chain (section 2.8.7). */
 	iovsim_packed_advance(ring, &ring->packed.next_used,
 			      &ring->packed.used_wrap, chain->nr_descs);
-	ring->packed.used_since_signal += chain->nr_descs;
+	/* Saturate: a whole lap or more means "notify" anyway. */
+	ring->packed.used_since_signal = min(ring->packed.used_since_signal +
+					     chain->nr_descs, ring->cfg.size);
 	return 0;
 }
 

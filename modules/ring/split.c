@@ -8,6 +8,7 @@
  */
 #include <linux/compiler.h>
 #include <linux/errno.h>
+#include <linux/limits.h>
 #include <linux/types.h>
 #include <linux/virtio_ring.h>
 #include <asm/barrier.h>
@@ -179,6 +180,8 @@ int iovsim_split_complete(struct iovsim_ring *ring,
 	if (ret)
 		return ret;
 	ring->split.used_idx++;
+	if (ring->split.unsignalled <= U16_MAX)
+		ring->split.unsignalled++;
 	return 0;
 }
 
@@ -186,10 +189,11 @@ int iovsim_split_need_interrupt(struct iovsim_ring *ring)
 {
 	u16 old = ring->split.signalled_used;
 	u16 new = ring->split.used_idx;
+	bool need;
 	u16 val;
 	int ret;
 
-	if (old == new)
+	if (!ring->split.unsignalled)
 		return 0;
 	/*
 	 * Order the used->idx store before reading the driver's suppression
@@ -197,20 +201,22 @@ int iovsim_split_need_interrupt(struct iovsim_ring *ring)
 	 * used_event (or clearing NO_INTERRUPT) and re-reading used->idx.
 	 */
 	virt_mb();
-	if (ring->cfg.event_idx) {
+	if (ring->cfg.event_idx)
 		ret = iovsim_dma_read_le16(ring->dma,
 					   iovsim_split_used_event(ring), &val);
-		if (ret)
-			return ret;
-		ring->split.signalled_used = new;
-		return vring_need_event(val, new, old);
-	}
-	ret = iovsim_dma_read_le16(ring->dma, ring->cfg.driver_addr +
-				   IOVSIM_SPLIT_FLAGS_OFF, &val);
+	else
+		ret = iovsim_dma_read_le16(ring->dma, ring->cfg.driver_addr +
+					   IOVSIM_SPLIT_FLAGS_OFF, &val);
 	if (ret)
 		return ret;
+	if (ring->cfg.event_idx)
+		need = vring_need_event(val, new, old) ||
+		       ring->split.unsignalled > U16_MAX;
+	else
+		need = !(val & VRING_AVAIL_F_NO_INTERRUPT);
 	ring->split.signalled_used = new;
-	return !(val & VRING_AVAIL_F_NO_INTERRUPT);
+	ring->split.unsignalled = 0;
+	return need;
 }
 
 int iovsim_split_set_kicks(struct iovsim_ring *ring, bool enable)

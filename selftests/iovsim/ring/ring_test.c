@@ -439,6 +439,30 @@ TEST_F(ring, notify_event_idx)
 	vq_disable_cb(&c->d);
 }
 
+/*
+ * 65536 completions with no interrupt decision in between bring the split
+ * used index back where it was: the device must still notify.
+ */
+TEST_F(ring, interrupt_after_long_silence)
+{
+	struct ctx *c = &self->c;
+	u64 buf;
+	u16 id;
+	u32 len, i;
+
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 4, true, false));
+	buf = buf_alloc(c, 32, 0);
+	vq_enable_cb(&c->d);
+	for (i = 0; i < 65536; i++) {
+		ASSERT_EQ(0, post_pair(c, buf, buf + 16, &id));
+		ASSERT_EQ(1, iovsim_ring_get_chain(&c->r, &c->chain));
+		ASSERT_EQ(0, iovsim_ring_complete(&c->r, &c->chain, 0));
+		ASSERT_EQ(1, vq_get_used(&c->d, &id, &len));
+	}
+	EXPECT_EQ(1, iovsim_ring_need_interrupt(&c->r));
+	EXPECT_EQ(0, iovsim_ring_need_interrupt(&c->r));
+}
+
 /* Hostile drivers.  Each case must give its own errno, and stick. */
 
 static void expect_broken(struct __test_metadata *_metadata, struct ctx *c,
