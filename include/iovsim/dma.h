@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * iovsim DMA contexts: how a device model reaches a driver's memory.
+ *
+ * A DMA address is whatever the driver wrote into a descriptor or a queue
+ * register.  A DMA context turns such addresses into CPU mappings, one
+ * contiguous piece at a time, and refuses every address its backend does
+ * not cover.  All other iovsim code touches driver memory only through the
+ * helpers declared here.
+ *
+ * This header is shared by the kernel module and the user-space build of
+ * iovsim_ring (unit tests, fuzzer, benchmark); the iov_iter helpers exist
+ * in the kernel build only.
+ */
+#ifndef _IOVSIM_DMA_H
+#define _IOVSIM_DMA_H
+
+#include <linux/types.h>
+
+struct iovsim_dma;
+struct iov_iter;
+
+/**
+ * struct iovsim_dma_ops - backend of a DMA context
+ * @map: map the start of the range [@addr, @addr + @len) into the CPU.
+ *	On success store the mapping in *@ptr and the number of bytes it
+ *	covers (at least 1, at most @len) in *@mapped, and return 0.  Return
+ *	-EFAULT when @addr is not covered by the backend.  @len is never 0
+ *	and @addr + @len never wraps: the common code checks both.
+ * @unmap: undo one successful @map; mappings are released in the
+ *	reverse order of their creation.  May be NULL.
+ * @check: optional fast test that the whole range is covered, without
+ *	mapping it; return 0 or -EFAULT.  When NULL, the range is checked by
+ *	mapping it piece by piece.
+ *
+ * The callbacks may be called concurrently on one context from any
+ * number of threads, and from atomic context: they must not sleep.
+ */
+struct iovsim_dma_ops {
+	int (*map)(const struct iovsim_dma *dma, u64 addr, size_t len,
+		   void **ptr, size_t *mapped);
+	void (*unmap)(const struct iovsim_dma *dma, void *ptr);
+	int (*check)(const struct iovsim_dma *dma, u64 addr, u64 len);
+};
+
+/**
+ * struct iovsim_dma - a DMA context
+ * @ops: the backend
+ * @mem_base: plain-memory backend: CPU address of DMA address 0
+ * @mem_size: plain-memory backend: number of bytes from @mem_base on
+ *
+ * A context is set up once by iovsim_dma_init_host() or
+ * iovsim_dma_init_mem() and is read-only afterwards, so it needs no lock.
+ */
+struct iovsim_dma {
+	const struct iovsim_dma_ops *ops;
+	void *mem_base;
+	size_t mem_size;
+};
+
+/**
+ * iovsim_dma_init_mem() - set up a plain-memory DMA context
+ * @dma: the context
+ * @base: CPU address that DMA address 0 maps to
+ * @size: bytes covered; DMA addresses [0, @size) are valid
+ *
+ * Used by the user-space build and by device models whose "driver memory"
+ * is a buffer of their own.
+ */
+void iovsim_dma_init_mem(struct iovsim_dma *dma, void *base, size_t size);
+
+/**
+ * iovsim_dma_init_host() - set up an in-host DMA context
+ * @dma: the context
+ *
+ * For functions on the iovsim PCI domain driven by in-host drivers: no
+ * IOMMU covers the domain, so a DMA address is a physical address.  Only
+ * addresses of system RAM with a struct page are accepted; every page is
+ * mapped with kmap_local_page() for the duration of one copy.
+ */
+void iovsim_dma_init_host(struct iovsim_dma *dma);
+
+/**
+ * iovsim_dma_check() - check that a DMA range is valid, without access
+ * @dma: the context
+ * @addr: first DMA address
+ * @len: length in bytes; 0 is valid and always succeeds
+ *
+ * Return: 0, -EOVERFLOW if @addr + @len wraps around, -EFAULT if part of
+ * the range is not covered by the context.
+ */
+int iovsim_dma_check(const struct iovsim_dma *dma, u64 addr, u64 len);
+
+/**
+ * iovsim_dma_read() - copy from a DMA range into a CPU buffer
+ * @dma: the context
+ * @dst: destination buffer of @len bytes
+ * @addr: DMA address to read from
+ * @len: bytes to copy
+ *
+ * Return: 0, -EOVERFLOW if the range wraps, -EFAULT if it is not covered;
+ * on error @dst may have been partly written.
+ */
+int iovsim_dma_read(const struct iovsim_dma *dma, void *dst, u64 addr,
+		    size_t len);
+
+/**
+ * iovsim_dma_write() - copy from a CPU buffer into a DMA range
+ * @dma: the context
+ * @addr: DMA address to write to
+ * @src: source buffer of @len bytes
+ * @len: bytes to copy
+ *
+ * Return: as for iovsim_dma_read(); on error part of the range may have
+ * been written.
+ */
+int iovsim_dma_write(const struct iovsim_dma *dma, u64 addr, const void *src,
+		     size_t len);
+
+/**
+ * iovsim_dma_copy() - copy between two DMA ranges of one context
+ * @dma: the context
+ * @dst: destination DMA address
+ * @src: source DMA address
+ * @len: bytes to copy
+ *
+ * Overlapping ranges are copied piece by piece in ascending order, so
+ * their result is undefined, as on a real bus.
+ *
+ * Return: as for iovsim_dma_read().
+ */
+int iovsim_dma_copy(const struct iovsim_dma *dma, u64 dst, u64 src,
+		    size_t len);
+
+/**
+ * iovsim_dma_read_le16() - single-copy-atomic load of a little-endian u16
+ * @dma: the context
+ * @addr: DMA address, 2-byte aligned
+ * @val: where to store the value in CPU byte order
+ *
+ * Ring indexes and flags are read with this, so that a concurrently
+ * writing driver is never seen half-written.
+ *
+ * Return: 0, -EFAULT if @addr is not covered, -EINVAL if it is misaligned.
+ */
+int iovsim_dma_read_le16(const struct iovsim_dma *dma, u64 addr, u16 *val);
+
+/**
+ * iovsim_dma_write_le16() - single-copy-atomic store of a little-endian u16
+ * @dma: the context
+ * @addr: DMA address, 2-byte aligned
+ * @val: value in CPU byte order
+ *
+ * Return: as for iovsim_dma_read_le16().
+ */
+int iovsim_dma_write_le16(const struct iovsim_dma *dma, u64 addr, u16 val);
+
+/**
+ * iovsim_dma_to_iter() - copy from a DMA range into an iov_iter
+ * @dma: the context
+ * @addr: DMA address to read from
+ * @len: bytes to copy
+ * @iter: destination; advanced by the bytes copied
+ *
+ * Kernel build only.  May fault in user pages, so the caller must be able
+ * to sleep when @iter is a user-space iterator.
+ *
+ * Return: 0, -EOVERFLOW or -EFAULT for the DMA range, -EFAULT when @iter
+ * took fewer than @len bytes.
+ */
+int iovsim_dma_to_iter(const struct iovsim_dma *dma, u64 addr, size_t len,
+		       struct iov_iter *iter);
+
+/**
+ * iovsim_dma_from_iter() - copy from an iov_iter into a DMA range
+ * @dma: the context
+ * @addr: DMA address to write to
+ * @len: bytes to copy
+ * @iter: source; advanced by the bytes copied
+ *
+ * Kernel build only; see iovsim_dma_to_iter().
+ *
+ * Return: as for iovsim_dma_to_iter().
+ */
+int iovsim_dma_from_iter(const struct iovsim_dma *dma, u64 addr, size_t len,
+			 struct iov_iter *iter);
+
+#endif /* _IOVSIM_DMA_H */

@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Shared helpers for the iovsim shell selftests: KTAP output (the kernel's
+# ktap_helpers.sh), finding and loading the iovsim modules, reading the
+# kernel log since a mark, asserting on errno. Source it from a test:
+#
+#	. "$(dirname "$0")/lib.sh"
+#
+# Modules come from this checkout's build tree for the running kernel when
+# it has them (make), else from the installed modules (DKMS, modprobe).
+# Whatever a test loads is unloaded again when it exits, so the host is
+# left as it was found.
+
+IOVSIM_SELFTEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")" && pwd)
+IOVSIM_TOP=$(cd "$IOVSIM_SELFTEST_DIR/../.." && pwd)
+IOVSIM_KSFT=${IOVSIM_KSFT:-$IOVSIM_TOP/build/kernel-src/tools/testing/selftests}
+IOVSIM_BUILD=${IOVSIM_BUILD:-$IOVSIM_TOP/build/$(uname -r)}
+
+if [ ! -r "$IOVSIM_KSFT/kselftest/ktap_helpers.sh" ]; then
+	echo "# missing $IOVSIM_KSFT/kselftest/ktap_helpers.sh: run scripts/install-deps"
+	exit 1
+fi
+# shellcheck source=/dev/null
+. "$IOVSIM_KSFT/kselftest/ktap_helpers.sh"
+
+# Modules this test loaded, in load order; unloaded in reverse at exit.
+IOVSIM_LOADED=()
+
+iovsim_require_root() {
+	if [ "$(id -u)" -ne 0 ]; then
+		ktap_print_header
+		ktap_skip_all "must run as root"
+		exit "$KSFT_SKIP"
+	fi
+}
+
+# The modules this tree builds, from modules/Kbuild ("obj-m += ring/" is
+# iovsim_ring).
+iovsim_tree_modules() {
+	sed -n 's|^obj-m[[:space:]]*+=[[:space:]]*\([a-z0-9_]*\)/.*|iovsim_\1|p' \
+		"$IOVSIM_TOP/modules/Kbuild"
+}
+
+# Path of a module's .ko in the build tree, or nothing.
+iovsim_module_file() {
+	find "$IOVSIM_BUILD" -name "$1.ko" -print -quit 2>/dev/null
+}
+
+iovsim_module_loaded() {
+	[ -d "/sys/module/$1" ]
+}
+
+# iovsim_load NAME [PARAM=VALUE...]: load a module and its dependencies,
+# from the build tree when it has it, else with modprobe. Does nothing if
+# the module is already loaded. Returns insmod/modprobe's status.
+iovsim_load() {
+	local name=$1 file dep
+	shift
+	iovsim_module_loaded "$name" && return 0
+	file=$(iovsim_module_file "$name")
+	if [ -n "$file" ]; then
+		for dep in $(modinfo -F depends "$file" | tr ',' ' '); do
+			iovsim_load "$dep" || return
+		done
+		insmod "$file" "$@" || return
+	else
+		modprobe "$name" "$@" || return
+	fi
+	IOVSIM_LOADED+=("$name")
+}
+
+# Unload one module this test loaded (and forget it).
+iovsim_unload() {
+	local name=$1 i
+	rmmod "$name" || return
+	for i in "${!IOVSIM_LOADED[@]}"; do
+		[ "${IOVSIM_LOADED[$i]}" = "$name" ] && unset 'IOVSIM_LOADED[i]'
+	done
+	return 0
+}
+
+iovsim_unload_all() {
+	local i
+	for ((i = ${#IOVSIM_LOADED[@]} - 1; i >= 0; i--)); do
+		[ -n "${IOVSIM_LOADED[$i]:-}" ] || continue
+		iovsim_module_loaded "${IOVSIM_LOADED[$i]}" &&
+			rmmod "${IOVSIM_LOADED[$i]}"
+	done
+	IOVSIM_LOADED=()
+}
+trap iovsim_unload_all EXIT
+
+# dmesg_mark: write a unique line into the kernel log; dmesg_since prints
+# everything logged after the latest mark.
+IOVSIM_MARK=
+dmesg_mark() {
+	IOVSIM_MARK="iovsim-selftest: mark $$.$RANDOM.$SECONDS"
+	echo "$IOVSIM_MARK" >/dev/kmsg
+}
+
+dmesg_since() {
+	dmesg | sed -n "/$IOVSIM_MARK/,\$p" | tail -n +2
+}
+
+# write_errno PATH VALUE: prints OK or the errno name of a failed write.
+write_errno() {
+	"$IOVSIM_SELFTEST_DIR/write_errno" "$@"
+}
