@@ -13,11 +13,19 @@
 #include <linux/string.h>
 
 /*
+ * The target kernel's version: LINUX_VERSION_CODE, spelled so that the
+ * tests below may include the stable sublevel that brought a backport.
+ */
+#define IOVSIM_KERNEL	KERNEL_VERSION(LINUX_VERSION_MAJOR,		\
+				       LINUX_VERSION_PATCHLEVEL,	\
+				       LINUX_VERSION_SUBLEVEL)
+
+/*
  * driver_override moved from the bus devices (pci_dev, platform_device...)
  * into struct device, with its own lock; Debian's 6.12.117 has the stable
  * backport, 6.1 has the per-bus field.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 117)
+#if KERNEL_VERSION(6, 12, 117) <= IOVSIM_KERNEL
 static inline int iovsim_pci_set_driver_override(struct pci_dev *pdev,
 						 const char *name)
 {

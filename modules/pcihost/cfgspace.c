@@ -140,7 +140,7 @@ int iovsim_cfg_add_bar(struct iovsim_fn *fn, unsigned int bar, u64 size)
 	if (fn->bar_size[bar])
 		return -EBUSY;
 
-	mask = ~(size - 1) & ~(u64)PCI_BASE_ADDRESS_MEM_MASK;
+	mask = ~(size - 1) & ~0xfULL;	/* the low bits are the BAR type */
 	cfg_put(cfg->data, where, 4, PCI_BASE_ADDRESS_MEM_TYPE_64);
 	cfg_put(cfg->wmask, where, 4, lower_32_bits(mask));
 	cfg_put(cfg->wmask, where + 4, 4, upper_32_bits(mask));

@@ -15,6 +15,8 @@
  * enable cannot change while enabled (-EBUSY); bad values get -EINVAL or
  * -ERANGE and one line in the kernel log, and change nothing.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/configfs.h>
 #include <linux/list.h>
 #include <linux/module.h>
@@ -77,7 +79,7 @@ static __printf(2, 3) void cfs_warn(struct iovsim_cfs_dev *dev,
 	va_start(args, fmt);
 	vaf.fmt = fmt;
 	vaf.va = &args;
-	pr_warn("iovsim: %s/%s: %pV", dev->model->name,
+	pr_warn("%s/%s: %pV", dev->model->name,
 		config_item_name(&dev->item), &vaf);
 	va_end(args);
 }

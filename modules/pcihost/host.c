@@ -7,6 +7,8 @@
  * that nothing backs.  Configuration cycles are answered from the emulated
  * configuration space of the functions models add (cfgspace.c).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/ioport.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
@@ -235,6 +237,7 @@ static void __exit iovsim_pcihost_exit(void)
 	iovsim_irq_domain_exit();
 	WARN_ON(!xa_empty(&host.fns));
 	xa_destroy(&host.fns);
+	pr_info("PCI domain %04x removed\n", host.sysdata.domain);
 }
 module_exit(iovsim_pcihost_exit);
 
