@@ -12,6 +12,8 @@
  *	counts		"<vector> <irq> <handled>" per vector (read)
  *	bench		time one emulated config read and one BAR accessor
  *			read, averaged (read; also logged)
+ *	absent		"<value> <return code>" of a config read of an absent
+ *			function on the same bus, 1f.7 (read)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -140,6 +142,19 @@ static int pcitest_bench_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(pcitest_bench);
 
+static int pcitest_absent_show(struct seq_file *s, void *unused)
+{
+	struct pcitest_dev *dev = s->private;
+	u32 val = 0;
+	int ret;
+
+	ret = pci_bus_read_config_dword(dev->pdev->bus, PCI_DEVFN(31, 7),
+					PCI_VENDOR_ID, &val);
+	seq_printf(s, "%#x %d\n", val, ret);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pcitest_absent);
+
 static int pcitest_scratch_get(void *data, u64 *val)
 {
 	struct pcitest_dev *dev = data;
@@ -213,6 +228,8 @@ static void pcitest_debugfs_init(struct pcitest_dev *dev)
 			    &pcitest_counts_fops);
 	debugfs_create_file("bench", 0400, dev->dir, dev,
 			    &pcitest_bench_fops);
+	debugfs_create_file("absent", 0400, dev->dir, dev,
+			    &pcitest_absent_fops);
 	debugfs_create_file_unsafe("scratch", 0600, dev->dir, dev,
 				   &pcitest_scratch_fops);
 	debugfs_create_file_unsafe("doorbell", 0200, dev->dir, dev,
