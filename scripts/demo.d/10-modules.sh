@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 # Demo section: the kernel and the iovsim modules this tree builds.
 
 say "A real Debian kernel, booted under QEMU; iovsim is built out of tree for it."

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 #
 # Shared helpers for the iovsim shell selftests: KTAP output (the kernel's
 # ktap_helpers.sh), finding and loading the iovsim modules, reading the
@@ -11,7 +12,7 @@
 # Whatever a test loads is unloaded again when it exits, so the host is
 # left as it was found.
 
-IOVSIM_SELFTEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")" && pwd)
+IOVSIM_SELFTEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")" && pwd -P)
 IOVSIM_TOP=$(cd "$IOVSIM_SELFTEST_DIR/../.." && pwd)
 IOVSIM_KSFT=${IOVSIM_KSFT:-$IOVSIM_TOP/build/kernel-src/tools/testing/selftests}
 IOVSIM_BUILD=${IOVSIM_BUILD:-$IOVSIM_TOP/build/$(uname -r)}
