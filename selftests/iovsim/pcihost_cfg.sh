@@ -55,7 +55,7 @@ pcihost_check "the BAR address is restored ($hi$lo)" \
 	test "$(rd 0x10)" = "$lo" -a "$(rd 0x14)" = "$hi"
 
 cmd=$(setpci -s "$a" COMMAND)
-setpci -s "$a" COMMAND=$(printf '%04x' $((16#$cmd | 1)))
+setpci -s "$a" "COMMAND=$(printf '%04x' $((16#$cmd | 1)))"
 pcihost_check "Command: I/O space enable is not implemented" \
 	test "$(setpci -s "$a" COMMAND)" = "$cmd"
 

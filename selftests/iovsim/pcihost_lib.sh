@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash disable=SC2034
 #
-# Helpers of the iovsim_pcihost selftests; source after lib.sh.
+# Helpers of the iovsim_pcihost selftests; source after lib.sh.  CFS, DBG
+# and PCIDEVS are for the tests.
 
 CFS=/sys/kernel/config/iovsim
 DBG=/sys/kernel/debug/iovsim_pcitest
@@ -31,9 +33,12 @@ pcihost_domain() {
 
 # PCI addresses of the functions of the iovsim domain.
 pcihost_fns() {
-	local dom
+	local dom d
 	dom=$(pcihost_domain)
-	ls "$PCIDEVS" | grep "^$dom:" || true
+	for d in "$PCIDEVS/$dom":*; do
+		[ -e "$d" ] && basename "$d"
+	done
+	return 0
 }
 
 # pcihost_driver ADDR: name of the driver bound to ADDR, or nothing.
