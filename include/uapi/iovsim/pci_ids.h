@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-only WITH Linux-syscall-note */
+/*
+ * PCI IDs of iovsim functions.
+ *
+ * iovsim functions exist only in the iovsim PCI domain, where the host
+ * sets driver_override on every function: no driver outside iovsim binds
+ * them by ID, whatever the IDs are.
+ */
+#ifndef _UAPI_IOVSIM_PCI_IDS_H
+#define _UAPI_IOVSIM_PCI_IDS_H
+
+/* Red Hat, Inc.: the vendor of QEMU's emulated devices */
+#define IOVSIM_PCI_VENDOR_ID		0x1b36
+
+/* The test function of iovsim_pcitest (selftests only) */
+#define IOVSIM_PCI_DEVICE_ID_PCITEST	0x10f0
+
+#endif /* _UAPI_IOVSIM_PCI_IDS_H */

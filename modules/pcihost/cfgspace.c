@@ -1,0 +1,553 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Configuration space emulation: the storage of each function's 4 KiB
+ * space with its write masks, the capability builders models use to fill
+ * it, and the pci_ops the PCI core reaches it through.
+ */
+#include <linux/bitops.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/string.h>
+
+#include "internal.h"
+
+static u32 cfg_get(const u8 *p, unsigned int where, unsigned int size)
+{
+	u32 val = 0;
+	unsigned int i;
+
+	for (i = 0; i < size; i++)
+		val |= (u32)p[where + i] << (8 * i);
+	return val;
+}
+
+static void cfg_put(u8 *p, unsigned int where, unsigned int size, u32 val)
+{
+	unsigned int i;
+
+	for (i = 0; i < size; i++)
+		p[where + i] = val >> (8 * i);
+}
+
+static bool cfg_access_ok(unsigned int where, unsigned int size)
+{
+	return (size == 1 || size == 2 || size == 4) &&
+	       !(where & (size - 1)) && where + size <= IOVSIM_CFG_SIZE;
+}
+
+static bool cfg_building(struct iovsim_fn *fn)
+{
+	return !WARN_ON_ONCE(fn->devfn >= 0);
+}
+
+int iovsim_cfg_init(struct iovsim_fn *fn)
+{
+	struct iovsim_cfg *cfg;
+
+	cfg = kvzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+
+	cfg_put(cfg->wmask, PCI_COMMAND, 2,
+		PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_PARITY |
+		PCI_COMMAND_SERR | PCI_COMMAND_INTX_DISABLE);
+	cfg_put(cfg->w1cmask, PCI_STATUS, 2,
+		PCI_STATUS_PARITY | PCI_STATUS_SIG_TARGET_ABORT |
+		PCI_STATUS_REC_TARGET_ABORT | PCI_STATUS_REC_MASTER_ABORT |
+		PCI_STATUS_SIG_SYSTEM_ERROR | PCI_STATUS_DETECTED_PARITY);
+	cfg->wmask[PCI_CACHE_LINE_SIZE] = 0xff;
+	cfg->wmask[PCI_INTERRUPT_LINE] = 0xff;
+	/* Interrupt Pin stays 0: no INTx, so x86 does not route one. */
+	cfg->data[PCI_HEADER_TYPE] = PCI_HEADER_TYPE_NORMAL;
+
+	cfg->cap_free = PCI_STD_HEADER_SIZEOF;
+	cfg->ecap_free = PCI_CFG_SPACE_SIZE;
+	fn->cfg = cfg;
+	return 0;
+}
+
+void iovsim_cfg_free(struct iovsim_fn *fn)
+{
+	kvfree(fn->cfg);
+	fn->cfg = NULL;
+}
+
+/* Remember the space as built, for function-level reset. */
+void iovsim_cfg_snapshot(struct iovsim_fn *fn)
+{
+	memcpy(fn->cfg->init, fn->cfg->data, IOVSIM_CFG_SIZE);
+}
+
+unsigned int iovsim_cfg_msix_size(struct iovsim_fn *fn)
+{
+	if (!fn->msix_cap)
+		return 0;
+	return (cfg_get(fn->cfg->data, fn->msix_cap + PCI_MSIX_FLAGS, 2) &
+		PCI_MSIX_FLAGS_QSIZE) + 1;
+}
+
+/**
+ * iovsim_cfg_set_ids() - set the identification registers of a function
+ * @fn: function being built
+ * @vendor: Vendor ID
+ * @device: Device ID
+ * @subsys_vendor: Subsystem Vendor ID
+ * @subsys_device: Subsystem ID
+ * @class: 24-bit class code (base class, subclass, programming interface)
+ * @revision: Revision ID
+ *
+ * Call before iovsim_fn_add().
+ */
+void iovsim_cfg_set_ids(struct iovsim_fn *fn, u16 vendor, u16 device,
+			u16 subsys_vendor, u16 subsys_device, u32 class,
+			u8 revision)
+{
+	u8 *d = fn->cfg->data;
+
+	if (!cfg_building(fn))
+		return;
+	cfg_put(d, PCI_VENDOR_ID, 2, vendor);
+	cfg_put(d, PCI_DEVICE_ID, 2, device);
+	cfg_put(d, PCI_REVISION_ID, 4, (class << 8) | revision);
+	cfg_put(d, PCI_SUBSYSTEM_VENDOR_ID, 2, subsys_vendor);
+	cfg_put(d, PCI_SUBSYSTEM_ID, 2, subsys_device);
+}
+EXPORT_SYMBOL_GPL(iovsim_cfg_set_ids);
+
+/**
+ * iovsim_cfg_add_bar() - implement a 64-bit memory BAR
+ * @fn: function being built
+ * @bar: index of the lower half: 0, 2 or 4
+ * @size: size in bytes, a power of two of at least 16
+ *
+ * The BAR is sized by the PCI core through its write mask; its address is
+ * never decoded by anything but iovsim_bar_read() and iovsim_bar_write().
+ *
+ * Return: 0, or -EINVAL for a bad index or size, -EBUSY if it is taken.
+ */
+int iovsim_cfg_add_bar(struct iovsim_fn *fn, unsigned int bar, u64 size)
+{
+	struct iovsim_cfg *cfg = fn->cfg;
+	unsigned int where = PCI_BASE_ADDRESS_0 + 4 * bar;
+	u64 mask;
+
+	if (!cfg_building(fn))
+		return -EBUSY;
+	if (bar >= IOVSIM_NR_BARS || bar % 2 || size < 16 ||
+	    !is_power_of_2(size))
+		return -EINVAL;
+	if (fn->bar_size[bar])
+		return -EBUSY;
+
+	mask = ~(size - 1) & ~0xfULL;	/* the low bits are the BAR type */
+	cfg_put(cfg->data, where, 4, PCI_BASE_ADDRESS_MEM_TYPE_64);
+	cfg_put(cfg->wmask, where, 4, lower_32_bits(mask));
+	cfg_put(cfg->wmask, where + 4, 4, upper_32_bits(mask));
+	fn->bar_size[bar] = size;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(iovsim_cfg_add_bar);
+
+/* Reserve @len bytes of standard capability @id and link it in. */
+static int cfg_add_cap(struct iovsim_fn *fn, u8 id, unsigned int len)
+{
+	struct iovsim_cfg *cfg = fn->cfg;
+	unsigned int off = cfg->cap_free;
+
+	if (!cfg_building(fn))
+		return -EBUSY;
+	if (off + len > PCI_CFG_SPACE_SIZE)
+		return -ENOSPC;
+
+	cfg->data[off + PCI_CAP_LIST_ID] = id;
+	cfg->data[off + PCI_CAP_LIST_NEXT] = 0;
+	if (cfg->cap_last)
+		cfg->data[cfg->cap_last + PCI_CAP_LIST_NEXT] = off;
+	else
+		cfg->data[PCI_CAPABILITY_LIST] = off;
+	cfg->data[PCI_STATUS] |= PCI_STATUS_CAP_LIST;
+	cfg->cap_last = off;
+	cfg->cap_free = ALIGN(off + len, 4);
+	return off;
+}
+
+/**
+ * iovsim_cfg_add_pcie() - add a PCI Express capability (version 2)
+ * @fn: function being built
+ * @type: endpoint or root complex integrated endpoint
+ *
+ * The capability gives the function a 4 KiB configuration space for the
+ * PCI core.  It advertises function-level reset when the model has a
+ * ->reset callback; the PCI core's FLR then reaches the model.
+ *
+ * Return: offset of the capability, or a negative errno.
+ */
+int iovsim_cfg_add_pcie(struct iovsim_fn *fn, enum iovsim_pcie_type type)
+{
+	struct iovsim_cfg *cfg = fn->cfg;
+	u16 flags = 2, devctl_wmask;
+	u32 devcap = 0;
+	int off;
+
+	if (fn->pcie_cap)
+		return -EBUSY;
+	switch (type) {
+	case IOVSIM_PCIE_ENDPOINT:
+		flags |= PCI_EXP_TYPE_ENDPOINT << 4;
+		break;
+	case IOVSIM_PCIE_RCIEP:
+		flags |= PCI_EXP_TYPE_RC_END << 4;
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	off = cfg_add_cap(fn, PCI_CAP_ID_EXP, PCI_CAP_EXP_ENDPOINT_SIZEOF_V2);
+	if (off < 0)
+		return off;
+
+	devctl_wmask = PCI_EXP_DEVCTL_CERE | PCI_EXP_DEVCTL_NFERE |
+		       PCI_EXP_DEVCTL_FERE | PCI_EXP_DEVCTL_URRE |
+		       PCI_EXP_DEVCTL_RELAX_EN | PCI_EXP_DEVCTL_PAYLOAD |
+		       PCI_EXP_DEVCTL_EXT_TAG | PCI_EXP_DEVCTL_NOSNOOP_EN |
+		       PCI_EXP_DEVCTL_READRQ;
+	if (fn->ops->reset) {
+		devcap |= PCI_EXP_DEVCAP_FLR;
+		devctl_wmask |= PCI_EXP_DEVCTL_BCR_FLR;
+	}
+	if (type == IOVSIM_PCIE_ENDPOINT) {
+		devcap |= PCI_EXP_DEVCAP_RBER;
+		/* One 2.5 GT/s lane, up. */
+		cfg_put(cfg->data, off + PCI_EXP_LNKCAP, 4,
+			PCI_EXP_LNKCAP_SLS_2_5GB | (1 << 4));
+		cfg_put(cfg->wmask, off + PCI_EXP_LNKCTL, 2,
+			PCI_EXP_LNKCTL_ASPMC | PCI_EXP_LNKCTL_RCB |
+			PCI_EXP_LNKCTL_CCC | PCI_EXP_LNKCTL_ES);
+		cfg_put(cfg->data, off + PCI_EXP_LNKSTA, 2,
+			PCI_EXP_LNKSTA_CLS_2_5GB | (1 << PCI_EXP_LNKSTA_NLW_SHIFT));
+	}
+
+	cfg_put(cfg->data, off + PCI_EXP_FLAGS, 2, flags);
+	cfg_put(cfg->data, off + PCI_EXP_DEVCAP, 4, devcap);
+	cfg_put(cfg->data, off + PCI_EXP_DEVCTL, 2,
+		PCI_EXP_DEVCTL_RELAX_EN | PCI_EXP_DEVCTL_NOSNOOP_EN |
+		PCI_EXP_DEVCTL_READRQ_512B);
+	cfg_put(cfg->wmask, off + PCI_EXP_DEVCTL, 2, devctl_wmask);
+	cfg_put(cfg->w1cmask, off + PCI_EXP_DEVSTA, 2,
+		PCI_EXP_DEVSTA_CED | PCI_EXP_DEVSTA_NFED |
+		PCI_EXP_DEVSTA_FED | PCI_EXP_DEVSTA_URD);
+	cfg_put(cfg->wmask, off + PCI_EXP_DEVCTL2, 2,
+		PCI_EXP_DEVCTL2_COMP_TIMEOUT | PCI_EXP_DEVCTL2_COMP_TMOUT_DIS);
+	fn->pcie_cap = off;
+	return off;
+}
+EXPORT_SYMBOL_GPL(iovsim_cfg_add_pcie);
+
+/**
+ * iovsim_cfg_add_pm() - add a power management capability
+ * @fn: function being built
+ *
+ * D0 and D3hot, no PME, No_Soft_Reset set: a D3hot to D0 transition keeps
+ * the function's state.
+ *
+ * Return: offset of the capability, or a negative errno.
+ */
+int iovsim_cfg_add_pm(struct iovsim_fn *fn)
+{
+	struct iovsim_cfg *cfg = fn->cfg;
+	int off;
+
+	off = cfg_add_cap(fn, PCI_CAP_ID_PM, PCI_PM_SIZEOF);
+	if (off < 0)
+		return off;
+
+	cfg_put(cfg->data, off + PCI_PM_PMC, 2, 3);	/* PM spec 1.2 */
+	cfg_put(cfg->data, off + PCI_PM_CTRL, 2, PCI_PM_CTRL_NO_SOFT_RESET);
+	cfg_put(cfg->wmask, off + PCI_PM_CTRL, 2, PCI_PM_CTRL_STATE_MASK);
+	return off;
+}
+EXPORT_SYMBOL_GPL(iovsim_cfg_add_pm);
+
+static bool cfg_bar_fits(struct iovsim_fn *fn, unsigned int bar, u32 off,
+			 u64 len)
+{
+	return bar < IOVSIM_NR_BARS && !(off & 7) &&
+	       (u64)off + len <= fn->bar_size[bar];
+}
+
+/**
+ * iovsim_cfg_add_msix() - add an MSI-X capability
+ * @fn: function being built
+ * @nvec: table size, 1 to 2048; the function gets as many Linux IRQs
+ * @table_bar: BAR holding the MSI-X table
+ * @table_off: offset of the table in @table_bar, 8-byte aligned
+ * @pba_bar: BAR holding the pending bit array
+ * @pba_off: offset of the pending bit array in @pba_bar, 8-byte aligned
+ *
+ * The BARs must be added first.  The table and the PBA are the model's
+ * registers (it emulates them in ->bar_read and ->bar_write); the host
+ * only describes them in configuration space and sizes the function's
+ * IRQs by @nvec.
+ *
+ * Return: offset of the capability, or a negative errno.
+ */
+int iovsim_cfg_add_msix(struct iovsim_fn *fn, unsigned int nvec,
+			unsigned int table_bar, u32 table_off,
+			unsigned int pba_bar, u32 pba_off)
+{
+	struct iovsim_cfg *cfg = fn->cfg;
+	int off;
+
+	if (fn->msix_cap)
+		return -EBUSY;
+	if (!nvec || nvec > IOVSIM_MAX_VECTORS ||
+	    !cfg_bar_fits(fn, table_bar, table_off,
+			  (u64)nvec * PCI_MSIX_ENTRY_SIZE) ||
+	    !cfg_bar_fits(fn, pba_bar, pba_off, DIV_ROUND_UP(nvec, 64) * 8))
+		return -EINVAL;
+
+	off = cfg_add_cap(fn, PCI_CAP_ID_MSIX, PCI_CAP_MSIX_SIZEOF);
+	if (off < 0)
+		return off;
+
+	cfg_put(cfg->data, off + PCI_MSIX_FLAGS, 2, nvec - 1);
+	cfg_put(cfg->wmask, off + PCI_MSIX_FLAGS, 2,
+		PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
+	cfg_put(cfg->data, off + PCI_MSIX_TABLE, 4, table_off | table_bar);
+	cfg_put(cfg->data, off + PCI_MSIX_PBA, 4, pba_off | pba_bar);
+	fn->msix_cap = off;
+	return off;
+}
+EXPORT_SYMBOL_GPL(iovsim_cfg_add_msix);
+
+/**
+ * iovsim_cfg_add_vendor() - add a vendor-specific capability
+ * @fn: function being built
+ * @data: contents after the three header bytes (ID, next, length)
+ * @len: size of @data
+ *
+ * The contents are read-only unless the model opens bits with
+ * iovsim_cfg_set_masks().
+ *
+ * Return: offset of the capability, or a negative errno.
+ */
+int iovsim_cfg_add_vendor(struct iovsim_fn *fn, const void *data, u8 len)
+{
+	struct iovsim_cfg *cfg = fn->cfg;
+	unsigned int caplen = len + 3;
+	int off;
+
+	if (caplen > PCI_CFG_SPACE_SIZE - PCI_STD_HEADER_SIZEOF)
+		return -EINVAL;
+	off = cfg_add_cap(fn, PCI_CAP_ID_VNDR, caplen);
+	if (off < 0)
+		return off;
+
+	cfg->data[off + PCI_CAP_FLAGS] = caplen;
+	memcpy(&cfg->data[off + 3], data, len);
+	return off;
+}
+EXPORT_SYMBOL_GPL(iovsim_cfg_add_vendor);
+
+/**
+ * iovsim_cfg_add_ext_cap() - reserve an extended capability
+ * @fn: function being built
+ * @id: extended capability ID (PCI_EXT_CAP_ID_*)
+ * @version: capability version
+ * @size: size in bytes including the 4-byte header
+ *
+ * The host writes and links the header; the model fills the body with
+ * iovsim_cfg_write() and opens writable bits with iovsim_cfg_set_masks().
+ * Needs a PCI Express capability for the PCI core to look at it.
+ *
+ * Return: offset of the capability (0x100 or above), or a negative errno.
+ */
+int iovsim_cfg_add_ext_cap(struct iovsim_fn *fn, u16 id, u8 version,
+			   unsigned int size)
+{
+	struct iovsim_cfg *cfg = fn->cfg;
+	unsigned int off = cfg->ecap_free;
+	u32 hdr;
+
+	if (!cfg_building(fn))
+		return -EBUSY;
+	if (size < 4 || version > 0xf)
+		return -EINVAL;
+	size = ALIGN(size, 4);
+	if (off + size > IOVSIM_CFG_SIZE)
+		return -ENOSPC;
+
+	cfg_put(cfg->data, off, 4, id | (u32)version << 16);
+	if (cfg->ecap_last) {
+		hdr = cfg_get(cfg->data, cfg->ecap_last, 4);
+		hdr |= off << 20;
+		cfg_put(cfg->data, cfg->ecap_last, 4, hdr);
+	}
+	cfg->ecap_last = off;
+	cfg->ecap_free = off + size;
+	return off;
+}
+EXPORT_SYMBOL_GPL(iovsim_cfg_add_ext_cap);
+
+/**
+ * iovsim_cfg_set_masks() - choose which bits configuration writes change
+ * @fn: the function
+ * @where: offset, naturally aligned for @size
+ * @size: 1, 2 or 4
+ * @wmask: bits a write replaces
+ * @w1cmask: bits a write of 1 clears (must not overlap @wmask)
+ *
+ * Other bits of the register are read-only to the PCI core; the model
+ * still changes them with iovsim_cfg_write().  Any context.
+ *
+ * Return: 0, or -EINVAL for a bad access.
+ */
+int iovsim_cfg_set_masks(struct iovsim_fn *fn, unsigned int where,
+			 unsigned int size, u32 wmask, u32 w1cmask)
+{
+	unsigned long flags;
+
+	if (!cfg_access_ok(where, size) || (wmask & w1cmask))
+		return -EINVAL;
+
+	raw_spin_lock_irqsave(&fn->cfg_lock, flags);
+	cfg_put(fn->cfg->wmask, where, size, wmask);
+	cfg_put(fn->cfg->w1cmask, where, size, w1cmask);
+	raw_spin_unlock_irqrestore(&fn->cfg_lock, flags);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(iovsim_cfg_set_masks);
+
+/**
+ * iovsim_cfg_read() - read a function's configuration space as the model
+ * @fn: the function
+ * @where: offset, naturally aligned for @size
+ * @size: 1, 2 or 4
+ *
+ * Any context.
+ *
+ * Return: the value, or all-ones for a bad access.
+ */
+u32 iovsim_cfg_read(struct iovsim_fn *fn, unsigned int where,
+		    unsigned int size)
+{
+	unsigned long flags;
+	u32 val;
+
+	if (WARN_ON_ONCE(!cfg_access_ok(where, size)))
+		return ~0U;
+
+	raw_spin_lock_irqsave(&fn->cfg_lock, flags);
+	val = cfg_get(fn->cfg->data, where, size);
+	raw_spin_unlock_irqrestore(&fn->cfg_lock, flags);
+	return val;
+}
+EXPORT_SYMBOL_GPL(iovsim_cfg_read);
+
+/**
+ * iovsim_cfg_write() - write a function's configuration space as the model
+ * @fn: the function
+ * @where: offset, naturally aligned for @size
+ * @size: 1, 2 or 4
+ * @val: value
+ *
+ * Unlike a write from the PCI core this ignores the write masks and calls
+ * no model callback: it is how a model sets read-only and status bits.
+ * Any context.
+ */
+void iovsim_cfg_write(struct iovsim_fn *fn, unsigned int where,
+		      unsigned int size, u32 val)
+{
+	unsigned long flags;
+
+	if (WARN_ON_ONCE(!cfg_access_ok(where, size)))
+		return;
+
+	raw_spin_lock_irqsave(&fn->cfg_lock, flags);
+	cfg_put(fn->cfg->data, where, size, val);
+	raw_spin_unlock_irqrestore(&fn->cfg_lock, flags);
+}
+EXPORT_SYMBOL_GPL(iovsim_cfg_write);
+
+/*
+ * pci_ops.  x86 selects PCI_LOCKLESS_CONFIG, so these run concurrently,
+ * with or without the PCI core's raw pci_lock, always with the function's
+ * raw cfg_lock taken here: they never sleep.
+ */
+static int iovsim_pci_read(struct pci_bus *bus, unsigned int devfn, int where,
+			   int size, u32 *val)
+{
+	struct iovsim_fn *fn;
+	unsigned long flags;
+	int ret = PCIBIOS_SUCCESSFUL;
+
+	rcu_read_lock();
+	fn = iovsim_host_lookup(bus, devfn);
+	if (!fn || !cfg_access_ok(where, size)) {
+		PCI_SET_ERROR_RESPONSE(val);
+		ret = PCIBIOS_DEVICE_NOT_FOUND;
+	} else {
+		raw_spin_lock_irqsave(&fn->cfg_lock, flags);
+		*val = cfg_get(fn->cfg->data, where, size);
+		raw_spin_unlock_irqrestore(&fn->cfg_lock, flags);
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+static bool cfg_flr_requested(struct iovsim_fn *fn, unsigned int where,
+			      u32 val)
+{
+	unsigned int devctl = fn->pcie_cap + PCI_EXP_DEVCTL;
+
+	return fn->pcie_cap && fn->ops->reset &&
+	       where == ALIGN_DOWN(devctl, 4) &&
+	       (val >> (8 * (devctl & 3))) & PCI_EXP_DEVCTL_BCR_FLR;
+}
+
+static int iovsim_pci_write(struct pci_bus *bus, unsigned int devfn,
+			    int where, int size, u32 val)
+{
+	unsigned int i, dw = ALIGN_DOWN(where, 4);
+	struct iovsim_fn *fn;
+	struct iovsim_cfg *cfg;
+	unsigned long flags;
+	u32 old, new;
+	bool flr;
+
+	rcu_read_lock();
+	fn = iovsim_host_lookup(bus, devfn);
+	if (!fn || !cfg_access_ok(where, size)) {
+		rcu_read_unlock();
+		return PCIBIOS_DEVICE_NOT_FOUND;
+	}
+	cfg = fn->cfg;
+
+	raw_spin_lock_irqsave(&fn->cfg_lock, flags);
+	old = cfg_get(cfg->data, dw, 4);
+	for (i = 0; i < size; i++) {
+		unsigned int a = where + i;
+		u8 b = val >> (8 * i);
+
+		cfg->data[a] = ((cfg->data[a] & ~cfg->wmask[a]) |
+				(b & cfg->wmask[a])) & ~(b & cfg->w1cmask[a]);
+	}
+	new = cfg_get(cfg->data, dw, 4);
+	flr = cfg_flr_requested(fn, dw, new);
+	if (flr)
+		memcpy(cfg->data, cfg->init, IOVSIM_CFG_SIZE);
+	raw_spin_unlock_irqrestore(&fn->cfg_lock, flags);
+
+	if (flr)
+		fn->ops->reset(fn);
+	else if (fn->ops->cfg_write)
+		fn->ops->cfg_write(fn, dw, old, new);
+	rcu_read_unlock();
+	return PCIBIOS_SUCCESSFUL;
+}
+
+struct pci_ops iovsim_pci_ops = {
+	.read	= iovsim_pci_read,
+	.write	= iovsim_pci_write,
+};

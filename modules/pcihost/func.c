@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Function lifecycle: models allocate a function, build its configuration
+ * space, add it to the root bus (hot-add: the PCI core scans and probes it
+ * at once) and remove it (hot-remove: drivers are unbound first).
+ *
+ * References: iovsim_fn_alloc() returns the model's reference, which
+ * iovsim_fn_remove() (or iovsim_fn_discard() if the function was never
+ * added) gives back.  While added, the host holds one more.  Users outside the
+ * model module (iovsim_fn_get()) also pin the model's module.
+ */
+#include <linux/module.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+
+#include "internal.h"
+
+static void iovsim_fn_release(struct kref *ref)
+{
+	struct iovsim_fn *fn = container_of(ref, struct iovsim_fn, ref);
+
+	if (fn->ops->release)
+		fn->ops->release(fn);
+	iovsim_cfg_free(fn);
+	kfree(fn);
+}
+
+static void __iovsim_fn_put(struct iovsim_fn *fn)
+{
+	kref_put(&fn->ref, iovsim_fn_release);
+}
+
+/**
+ * iovsim_fn_alloc() - allocate a function for a model to build
+ * @owner: the model's module (THIS_MODULE)
+ * @ops: model callbacks; ->bar_read and ->bar_write are required
+ * @priv: model private data, see iovsim_fn_priv()
+ *
+ * The function starts with an empty type 0 header: fill it with the
+ * iovsim_cfg_* builders, then iovsim_fn_add() it.  Process context.
+ *
+ * Return: the function, holding the caller's reference, or an ERR_PTR().
+ */
+struct iovsim_fn *iovsim_fn_alloc(struct module *owner,
+				  const struct iovsim_fn_ops *ops, void *priv)
+{
+	struct iovsim_fn *fn;
+	int ret;
+
+	if (!ops || !ops->bar_read || !ops->bar_write)
+		return ERR_PTR(-EINVAL);
+
+	fn = kzalloc(sizeof(*fn), GFP_KERNEL);
+	if (!fn)
+		return ERR_PTR(-ENOMEM);
+
+	kref_init(&fn->ref);
+	fn->owner = owner;
+	fn->ops = ops;
+	fn->priv = priv;
+	fn->devfn = -1;
+	fn->driver = "none";
+	raw_spin_lock_init(&fn->cfg_lock);
+
+	ret = iovsim_cfg_init(fn);
+	if (ret) {
+		kfree(fn);
+		return ERR_PTR(ret);
+	}
+	return fn;
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_alloc);
+
+/**
+ * iovsim_fn_add() - put a function on the iovsim root bus
+ * @fn: a function built by its model, not yet added
+ * @devfn: device/function number, or -1 for function 0 of a free slot
+ *
+ * The PCI core scans the function, assigns its BARs and binds the driver
+ * named by iovsim_fn_set_driver(), if loaded.  Process context; not under
+ * pci_lock_rescan_remove().
+ *
+ * Return: 0, -EBUSY if @devfn is taken, -ENOSPC if no slot is free,
+ * -EINVAL for a bad @devfn, or another negative errno.  On failure the
+ * caller still owns its reference (iovsim_fn_discard()).
+ */
+int iovsim_fn_add(struct iovsim_fn *fn, int devfn)
+{
+	struct pci_bus *bus = iovsim_host_bus();
+	struct pci_dev *pdev;
+	int ret;
+
+	if (devfn > 0xff || devfn < -1 || WARN_ON(fn->devfn >= 0))
+		return -EINVAL;
+
+	iovsim_cfg_snapshot(fn);
+	ret = iovsim_fn_irqs_init(fn);
+	if (ret)
+		return ret;
+
+	kref_get(&fn->ref);
+	pci_lock_rescan_remove();
+	ret = iovsim_host_insert(fn, devfn);
+	if (ret < 0)
+		goto err_unlock;
+	fn->devfn = ret;
+
+	pdev = pci_scan_single_device(bus, fn->devfn);
+	if (!pdev) {
+		ret = -ENODEV;
+		goto err_erase;
+	}
+	pci_assign_unassigned_bus_resources(bus);
+	pci_bus_add_device(pdev);
+	pci_unlock_rescan_remove();
+	return 0;
+
+err_erase:
+	iovsim_host_erase(fn);
+	fn->devfn = -1;
+err_unlock:
+	pci_unlock_rescan_remove();
+	iovsim_fn_irqs_kill(fn);
+	synchronize_rcu();
+	iovsim_fn_irqs_free(fn);
+	__iovsim_fn_put(fn);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_add);
+
+/**
+ * iovsim_fn_remove() - hot-remove a function and drop the model's reference
+ * @fn: a function added with iovsim_fn_add()
+ *
+ * Unbinds its driver, removes the pci_dev, then makes the function absent
+ * (all-ones) to configuration cycles and frees its IRQs.  Process context;
+ * not under pci_lock_rescan_remove().  @fn must not be used afterwards by
+ * the caller.
+ */
+void iovsim_fn_remove(struct iovsim_fn *fn)
+{
+	struct pci_dev *pdev;
+
+	if (WARN_ON(fn->devfn < 0))
+		return;
+
+	pci_lock_rescan_remove();
+	pdev = pci_get_slot(iovsim_host_bus(), fn->devfn);
+	if (pdev) {
+		pci_stop_and_remove_bus_device(pdev);
+		pci_dev_put(pdev);
+	}
+	iovsim_host_erase(fn);
+	pci_unlock_rescan_remove();
+
+	iovsim_fn_irqs_kill(fn);
+	synchronize_rcu();
+	iovsim_fn_irqs_free(fn);
+	fn->devfn = -1;
+
+	__iovsim_fn_put(fn);	/* the host's */
+	__iovsim_fn_put(fn);	/* the model's */
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_remove);
+
+/**
+ * iovsim_fn_get() - take a reference to a function from outside its model
+ * @fn: the function
+ *
+ * Also pins the model's module, so it cannot be unloaded while the
+ * function is open.  Release with iovsim_fn_put().
+ *
+ * Return: 0, or -ENODEV if the model's module is going away.
+ */
+int iovsim_fn_get(struct iovsim_fn *fn)
+{
+	if (!try_module_get(fn->owner))
+		return -ENODEV;
+	kref_get(&fn->ref);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_get);
+
+/**
+ * iovsim_fn_put() - drop a reference taken with iovsim_fn_get()
+ * @fn: the function
+ */
+void iovsim_fn_put(struct iovsim_fn *fn)
+{
+	struct module *owner = fn->owner;
+
+	__iovsim_fn_put(fn);
+	module_put(owner);
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_put);
+
+/**
+ * iovsim_fn_discard() - drop the model's reference to a function never added
+ * @fn: a function from iovsim_fn_alloc() that is not on the bus (never
+ *	added, or iovsim_fn_add() failed)
+ */
+void iovsim_fn_discard(struct iovsim_fn *fn)
+{
+	if (WARN_ON(fn->devfn >= 0))
+		return;
+	__iovsim_fn_put(fn);
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_discard);
+
+/**
+ * iovsim_fn_priv() - the model's private data of a function
+ * @fn: the function
+ *
+ * Return: the @priv given to iovsim_fn_alloc().
+ */
+void *iovsim_fn_priv(struct iovsim_fn *fn)
+{
+	return fn->priv;
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_priv);
+
+/**
+ * iovsim_fn_devfn() - where a function sits on the root bus
+ * @fn: the function
+ *
+ * Return: its devfn, or -1 if it is not added.
+ */
+int iovsim_fn_devfn(struct iovsim_fn *fn)
+{
+	return fn->devfn;
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_devfn);
+
+/**
+ * iovsim_fn_set_driver() - name the driver allowed to bind a function
+ * @fn: function being built
+ * @name: driver name, a string that outlives the function
+ *
+ * The host sets it as the pci_dev's driver_override when the PCI core
+ * adds the device, so no other driver matching its IDs binds it.  Without
+ * it, "none": nothing binds until user space writes driver_override.
+ */
+void iovsim_fn_set_driver(struct iovsim_fn *fn, const char *name)
+{
+	fn->driver = name;
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_set_driver);
+
+/**
+ * iovsim_fn_from_pci_dev() - the iovsim function behind a pci_dev
+ * @pdev: a PCI device
+ *
+ * For drivers: the result stays valid while the caller is bound to @pdev
+ * (removing a function unbinds its driver first).
+ *
+ * Return: the function, or NULL if @pdev is not an iovsim function.
+ */
+struct iovsim_fn *iovsim_fn_from_pci_dev(struct pci_dev *pdev)
+{
+	struct iovsim_fn *fn;
+
+	rcu_read_lock();
+	fn = iovsim_host_lookup(pdev->bus, pdev->devfn);
+	rcu_read_unlock();
+	return fn;
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_from_pci_dev);

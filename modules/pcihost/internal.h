@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * iovsim_pcihost internals shared by the files of the module.
+ */
+#ifndef _IOVSIM_PCIHOST_INTERNAL_H
+#define _IOVSIM_PCIHOST_INTERNAL_H
+
+#include <linux/irq_work.h>
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/spinlock.h>
+#include <linux/xarray.h>
+
+#include <iovsim/pcihost.h>
+
+#define IOVSIM_CFG_SIZE		PCI_CFG_SPACE_EXP_SIZE
+#define IOVSIM_NR_BARS		PCI_STD_NUM_BARS
+#define IOVSIM_MAX_VECTORS	2048	/* MSI-X table size limit */
+#define IOVSIM_VECTOR_BITS	11
+
+/**
+ * struct iovsim_cfg - emulated configuration space of one function
+ * @data: current contents
+ * @wmask: bits a configuration write may change
+ * @w1cmask: bits a configuration write of 1 clears (RW1C)
+ * @init: contents at iovsim_fn_add() time, restored by a function-level reset
+ * @cap_free: offset of the next free byte for a standard capability
+ * @cap_last: offset of the last standard capability, 0 if none
+ * @ecap_free: offset of the next free byte for an extended capability
+ * @ecap_last: offset of the last extended capability, 0 if none
+ *
+ * Protected by &iovsim_fn.cfg_lock once the function is added; before
+ * that only the model building it touches it.
+ */
+struct iovsim_cfg {
+	u8 data[IOVSIM_CFG_SIZE];
+	u8 wmask[IOVSIM_CFG_SIZE];
+	u8 w1cmask[IOVSIM_CFG_SIZE];
+	u8 init[IOVSIM_CFG_SIZE];
+	unsigned int cap_free;
+	unsigned int cap_last;
+	unsigned int ecap_free;
+	unsigned int ecap_last;
+};
+
+/**
+ * struct iovsim_fn - one emulated PCI function
+ * @ref: references: the model's (from iovsim_fn_alloc()) and any taken
+ *	with iovsim_fn_get()
+ * @owner: module of the model
+ * @ops: model callbacks
+ * @priv: model private data
+ * @cfg_lock: protects @cfg.  A raw spinlock: the PCI core calls the config
+ *	accessors with interrupts off, possibly under its raw pci_lock.
+ * @cfg: emulated configuration space
+ * @bar_size: size of each BAR, 0 if unimplemented
+ * @pcie_cap: offset of the PCI Express capability, 0 if none
+ * @msix_cap: offset of the MSI-X capability, 0 if none
+ * @driver: driver_override given to the function's pci_dev, "none" unless
+ *	the model names its driver
+ * @devfn: device/function number on the root bus once added, else -1
+ * @owner_pinned: @owner is pinned because a driver of another module is
+ *	bound to the function.  Only touched by the bus notifier, which the
+ *	driver core serializes per device under the device lock.
+ * @hwirq_base: first hwirq of the function in the host's irq domain
+ * @nr_irqs: number of Linux IRQs (the MSI-X table size)
+ * @irqs: Linux IRQ number of each vector
+ * @irq_pending: vectors raised but not yet delivered
+ * @irq_masked: vectors masked by the irq chip
+ * @irqs_dead: set (before an RCU grace period) when the IRQs go away;
+ *	iovsim_fn_raise_irq() checks it under rcu_read_lock()
+ * @irq_work: delivers pending vectors in hard interrupt context
+ * @id: index of the function in the host, for @hwirq_base
+ */
+struct iovsim_fn {
+	struct kref ref;
+	struct module *owner;
+	const struct iovsim_fn_ops *ops;
+	void *priv;
+
+	raw_spinlock_t cfg_lock;
+	struct iovsim_cfg *cfg;
+	u64 bar_size[IOVSIM_NR_BARS];
+	unsigned int pcie_cap;
+	unsigned int msix_cap;
+
+	const char *driver;
+	int devfn;
+	bool owner_pinned;
+
+	unsigned long hwirq_base;
+	unsigned int nr_irqs;
+	unsigned int *irqs;
+	unsigned long *irq_pending;
+	unsigned long *irq_masked;
+	bool irqs_dead;
+	struct irq_work irq_work;
+	int id;
+};
+
+/* cfgspace.c */
+int iovsim_cfg_init(struct iovsim_fn *fn);
+void iovsim_cfg_free(struct iovsim_fn *fn);
+void iovsim_cfg_snapshot(struct iovsim_fn *fn);
+unsigned int iovsim_cfg_msix_size(struct iovsim_fn *fn);
+extern struct pci_ops iovsim_pci_ops;
+
+/* host.c */
+struct pci_bus *iovsim_host_bus(void);
+bool iovsim_host_owns(struct pci_bus *bus);
+struct iovsim_fn *iovsim_host_lookup(struct pci_bus *bus, unsigned int devfn);
+int iovsim_host_insert(struct iovsim_fn *fn, int devfn);
+void iovsim_host_erase(struct iovsim_fn *fn);
+
+/* irq.c */
+int iovsim_irq_domain_init(int domain_nr);
+void iovsim_irq_domain_exit(void);
+int iovsim_fn_irqs_init(struct iovsim_fn *fn);
+void iovsim_fn_irqs_kill(struct iovsim_fn *fn);
+void iovsim_fn_irqs_free(struct iovsim_fn *fn);
+
+/* notifier.c */
+int iovsim_notifier_init(void);
+void iovsim_notifier_exit(void);
+
+/* configfs.c */
+int iovsim_configfs_init(void);
+void iovsim_configfs_exit(void);
+
+#endif /* _IOVSIM_PCIHOST_INTERNAL_H */

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Interrupts: an irq_domain of the host in which every function owns as
+ * many hwirqs as its MSI-X table has entries, each mapped to a real Linux
+ * IRQ that drivers request_irq().  A model raises a vector from any
+ * context; delivery is asynchronous, as a device's would be: the vector is
+ * latched pending and an irq_work runs the handler in hard interrupt
+ * context on the raising CPU.  A masked vector stays pending until
+ * unmasked.
+ */
+#include <linux/bitmap.h>
+#include <linux/idr.h>
+#include <linux/irq.h>
+#include <linux/irqdomain.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+
+#include "internal.h"
+
+static struct irq_domain *iovsim_irq_domain;
+static struct fwnode_handle *iovsim_irq_fwnode;
+static DEFINE_IDA(iovsim_fn_ida);
+
+static void iovsim_irq_mask(struct irq_data *d)
+{
+	struct iovsim_fn *fn = irq_data_get_irq_chip_data(d);
+
+	set_bit(irqd_to_hwirq(d) - fn->hwirq_base, fn->irq_masked);
+}
+
+static void iovsim_irq_unmask(struct irq_data *d)
+{
+	struct iovsim_fn *fn = irq_data_get_irq_chip_data(d);
+	unsigned int vector = irqd_to_hwirq(d) - fn->hwirq_base;
+
+	clear_bit(vector, fn->irq_masked);
+	smp_mb__after_atomic();	/* pairs with iovsim_fn_raise_irq() */
+	if (test_bit(vector, fn->irq_pending))
+		irq_work_queue(&fn->irq_work);
+}
+
+static struct irq_chip iovsim_irq_chip = {
+	.name		= "iovsim",
+	.irq_mask	= iovsim_irq_mask,
+	.irq_unmask	= iovsim_irq_unmask,
+};
+
+static int iovsim_irq_map(struct irq_domain *d, unsigned int virq,
+			  irq_hw_number_t hwirq)
+{
+	irq_set_chip_and_handler(virq, &iovsim_irq_chip, handle_simple_irq);
+	return 0;
+}
+
+static const struct irq_domain_ops iovsim_irq_domain_ops = {
+	.map	= iovsim_irq_map,
+	.xlate	= irq_domain_xlate_onecell,
+};
+
+int iovsim_irq_domain_init(int domain_nr)
+{
+	iovsim_irq_fwnode = irq_domain_alloc_named_id_fwnode("iovsim-pcihost",
+							     domain_nr);
+	if (!iovsim_irq_fwnode)
+		return -ENOMEM;
+
+	iovsim_irq_domain = irq_domain_create_tree(iovsim_irq_fwnode,
+						   &iovsim_irq_domain_ops,
+						   NULL);
+	if (!iovsim_irq_domain) {
+		irq_domain_free_fwnode(iovsim_irq_fwnode);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void iovsim_irq_domain_exit(void)
+{
+	irq_domain_remove(iovsim_irq_domain);
+	irq_domain_free_fwnode(iovsim_irq_fwnode);
+	ida_destroy(&iovsim_fn_ida);
+}
+
+static void iovsim_irq_work(struct irq_work *work)
+{
+	struct iovsim_fn *fn = container_of(work, struct iovsim_fn, irq_work);
+	unsigned int vector;
+
+	for_each_set_bit(vector, fn->irq_pending, fn->nr_irqs) {
+		if (test_bit(vector, fn->irq_masked))
+			continue;
+		if (test_and_clear_bit(vector, fn->irq_pending))
+			generic_handle_domain_irq_safe(iovsim_irq_domain,
+						       fn->hwirq_base + vector);
+	}
+}
+
+/* Give @fn one Linux IRQ per MSI-X table entry.  Process context. */
+int iovsim_fn_irqs_init(struct iovsim_fn *fn)
+{
+	unsigned int nr = iovsim_cfg_msix_size(fn), v;
+	int ret;
+
+	fn->irq_work = IRQ_WORK_INIT_HARD(iovsim_irq_work);
+	fn->irqs_dead = false;
+	if (!nr)
+		return 0;
+
+	fn->id = ida_alloc(&iovsim_fn_ida, GFP_KERNEL);
+	if (fn->id < 0)
+		return fn->id;
+	fn->hwirq_base = (unsigned long)fn->id << IOVSIM_VECTOR_BITS;
+
+	ret = -ENOMEM;
+	fn->irqs = kcalloc(nr, sizeof(*fn->irqs), GFP_KERNEL);
+	fn->irq_pending = bitmap_zalloc(nr, GFP_KERNEL);
+	fn->irq_masked = bitmap_zalloc(nr, GFP_KERNEL);
+	if (!fn->irqs || !fn->irq_pending || !fn->irq_masked)
+		goto err_free;
+
+	for (v = 0; v < nr; v++) {
+		fn->irqs[v] = irq_create_mapping(iovsim_irq_domain,
+						 fn->hwirq_base + v);
+		if (!fn->irqs[v])
+			goto err_dispose;
+		irq_set_chip_data(fn->irqs[v], fn);
+	}
+	fn->nr_irqs = nr;
+	return 0;
+
+err_dispose:
+	while (v--)
+		irq_dispose_mapping(fn->irqs[v]);
+err_free:
+	bitmap_free(fn->irq_masked);
+	bitmap_free(fn->irq_pending);
+	kfree(fn->irqs);
+	fn->irqs = NULL;
+	ida_free(&iovsim_fn_ida, fn->id);
+	return ret;
+}
+
+/* Stop new raises; the caller then waits for an RCU grace period. */
+void iovsim_fn_irqs_kill(struct iovsim_fn *fn)
+{
+	WRITE_ONCE(fn->irqs_dead, true);
+}
+
+/* After iovsim_fn_irqs_kill() and a grace period. */
+void iovsim_fn_irqs_free(struct iovsim_fn *fn)
+{
+	unsigned int v;
+
+	irq_work_sync(&fn->irq_work);
+	if (!fn->nr_irqs)
+		return;
+
+	for (v = 0; v < fn->nr_irqs; v++)
+		irq_dispose_mapping(fn->irqs[v]);
+	bitmap_free(fn->irq_masked);
+	bitmap_free(fn->irq_pending);
+	kfree(fn->irqs);
+	fn->irqs = NULL;
+	fn->nr_irqs = 0;
+	ida_free(&iovsim_fn_ida, fn->id);
+}
+
+/**
+ * iovsim_fn_nr_irqs() - number of Linux IRQs of a function
+ * @fn: an added function
+ *
+ * Return: its MSI-X table size, 0 without MSI-X or when not added.
+ */
+int iovsim_fn_nr_irqs(struct iovsim_fn *fn)
+{
+	return fn->nr_irqs;
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_nr_irqs);
+
+/**
+ * iovsim_fn_irq() - the Linux IRQ of one of a function's vectors
+ * @fn: an added function
+ * @vector: MSI-X vector, below iovsim_fn_nr_irqs()
+ *
+ * For drivers: request_irq() the result.  Valid while the function is
+ * added, so while the driver is bound.
+ *
+ * Return: the IRQ number, or -EINVAL.
+ */
+int iovsim_fn_irq(struct iovsim_fn *fn, unsigned int vector)
+{
+	if (vector >= fn->nr_irqs)
+		return -EINVAL;
+	return fn->irqs[vector];
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_irq);
+
+/**
+ * iovsim_fn_raise_irq() - signal one of a function's vectors
+ * @fn: the function
+ * @vector: MSI-X vector
+ *
+ * For models; any context, including hard interrupt context.  The handler
+ * runs later, in hard interrupt context, once per raise that finds the
+ * vector not already pending.  Raising a function that is not added, or
+ * a vector out of range, does nothing.
+ */
+void iovsim_fn_raise_irq(struct iovsim_fn *fn, unsigned int vector)
+{
+	rcu_read_lock();
+	if (!READ_ONCE(fn->irqs_dead) && vector < fn->nr_irqs) {
+		set_bit(vector, fn->irq_pending);
+		smp_mb__after_atomic();	/* pairs with iovsim_irq_unmask() */
+		if (!test_bit(vector, fn->irq_masked))
+			irq_work_queue(&fn->irq_work);
+	}
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_raise_irq);

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * PCI bus notifier of the host:
+ *
+ * - driver_override safety net: every function of the iovsim domain gets
+ *   its driver_override set (to the model's driver, or to "none" for a
+ *   function no model describes, such as a VF) before the driver core probes it, so stock
+ *   drivers matching its IDs (virtio_pci matches every 0x1af4 device) and
+ *   mapping BARs nothing backs never bind.  Users rebind the usual way,
+ *   by writing driver_override.
+ * - model pinning: while a driver from another module than the model is
+ *   bound to a function, the model's module is pinned.
+ */
+#include <linux/device.h>
+#include <linux/module.h>
+#include <linux/rcupdate.h>
+
+#include <iovsim/compat.h>
+
+#include "internal.h"
+
+static struct iovsim_fn *iovsim_notifier_fn(struct device *dev)
+{
+	struct iovsim_fn *fn;
+
+	/*
+	 * The function outlives the notification: removal takes the pci_dev
+	 * away, which waits for these, before the function goes.
+	 */
+	rcu_read_lock();
+	fn = iovsim_host_lookup(to_pci_dev(dev)->bus, to_pci_dev(dev)->devfn);
+	rcu_read_unlock();
+	return fn;
+}
+
+static void iovsim_set_override(struct pci_dev *pdev, struct iovsim_fn *fn)
+{
+	const char *name = fn ? fn->driver : "none";
+	int ret;
+
+	ret = iovsim_pci_set_driver_override(pdev, name);
+	if (ret)
+		pci_warn(pdev, "cannot set driver_override: %d\n", ret);
+}
+
+static int iovsim_pci_notify(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	struct device *dev = data;
+	struct iovsim_fn *fn;
+
+	if (!dev_is_pci(dev) || !iovsim_host_owns(to_pci_dev(dev)->bus))
+		return NOTIFY_DONE;
+
+	fn = iovsim_notifier_fn(dev);
+	if (action == BUS_NOTIFY_ADD_DEVICE) {
+		iovsim_set_override(to_pci_dev(dev), fn);
+		return NOTIFY_OK;
+	}
+	if (!fn)
+		return NOTIFY_DONE;
+
+	switch (action) {
+	case BUS_NOTIFY_BIND_DRIVER:
+		if (dev->driver->owner != fn->owner)
+			fn->owner_pinned = try_module_get(fn->owner);
+		break;
+	case BUS_NOTIFY_DRIVER_NOT_BOUND:
+	case BUS_NOTIFY_UNBOUND_DRIVER:
+		if (fn->owner_pinned) {
+			fn->owner_pinned = false;
+			module_put(fn->owner);
+		}
+		break;
+	}
+	return NOTIFY_OK;
+}
+
+static struct notifier_block iovsim_pci_nb = {
+	.notifier_call = iovsim_pci_notify,
+};
+
+int iovsim_notifier_init(void)
+{
+	return bus_register_notifier(&pci_bus_type, &iovsim_pci_nb);
+}
+
+void iovsim_notifier_exit(void)
+{
+	bus_unregister_notifier(&pci_bus_type, &iovsim_pci_nb);
+}

@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# iovsim_pcihost configfs: every attribute with bad input fails with a
+# clear errno, logs one line and changes nothing; changes while enabled
+# are refused.
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/pcihost_lib.sh"
+
+pcihost_setup
+ktap_print_header
+ktap_set_plan 19
+
+dev=$CFS/pcitest/cf
+mkdir "$dev"
+
+# bad ATTR VALUE ERRNO: the write fails with ERRNO, one log line, the
+# attribute reads the same as before.
+bad() {
+	local attr=$1 val=$2 want=$3 before got lines
+	before=$(cat "$dev/$attr")
+	dmesg_mark
+	got=$(write_errno "$dev/$attr" "$val")
+	lines=$(dmesg_since | grep -c .)
+	if [ "$got" = "$want" ] && [ "$lines" -eq 1 ] &&
+		[ "$(cat "$dev/$attr")" = "$before" ]; then
+		ktap_test_pass "$attr <- '$val': $want, one log line, unchanged"
+	else
+		dmesg_since | sed 's/^/# /'
+		ktap_test_fail "$attr <- '$val': got $got, $lines log lines, '$(cat "$dev/$attr")' (was '$before')"
+	fi
+}
+
+pcihost_check "a device directory has model, slot, enable, address, nvec, revision" \
+	eval 'for f in model slot enable address nvec revision; do
+		[ -e "$dev/$f" ] || exit 1; done'
+pcihost_check "model reads pcitest, not writable" \
+	test "$(cat "$dev/model")" = pcitest -a \
+	"$(write_errno "$dev/model" other)" != OK
+
+bad slot abc EINVAL
+bad slot 32 ERANGE
+bad slot -2 ERANGE
+bad nvec 0 ERANGE
+bad nvec 65 ERANGE
+bad nvec x EINVAL
+bad revision 256 ERANGE
+bad revision -1 EINVAL
+bad enable maybe EINVAL
+
+pcihost_check "mkdir at the top level is refused" \
+	eval '! mkdir "$CFS/nomodel" 2>/dev/null'
+pcihost_check "mkdir under an unknown model fails" \
+	eval '! mkdir "$CFS/nosuchmodel/x" 2>/dev/null'
+
+write_errno "$dev/slot" 5 >/dev/null
+write_errno "$dev/nvec" 8 >/dev/null
+write_errno "$dev/revision" 7 >/dev/null
+write_errno "$dev/enable" 1 >/dev/null
+a=$(cat "$dev/address")
+pcihost_check "enable honours slot, nvec, revision ($a)" \
+	test "${a#*:00:}" = 05.0 -a \
+	"$(cat "$PCIDEVS/$a/revision")" = 0x07 -a \
+	"$(grep -c ' iovsim .*iovsim_pcitest' /proc/interrupts)" -eq 8
+
+bad slot 6 EBUSY
+bad nvec 2 EBUSY
+bad revision 1 EBUSY
+
+mkdir "$CFS/pcitest/cf2"
+write_errno "$CFS/pcitest/cf2/slot" 5 >/dev/null
+dmesg_mark
+got=$(write_errno "$CFS/pcitest/cf2/enable" 1)
+pcihost_check "enabling a second device on a taken slot: $got, one log line" \
+	test "$got" = EBUSY -a "$(dmesg_since | grep -c .)" -eq 1 -a \
+	"$(cat "$CFS/pcitest/cf2/enable")" = 0
+rmdir "$CFS/pcitest/cf2"
+
+write_errno "$dev/enable" 0 >/dev/null
+pcihost_check "disable removes the function, address empties" \
+	test ! -e "$PCIDEVS/$a" -a -z "$(cat "$dev/address")"
+rmdir "$dev"
+
+ktap_finished

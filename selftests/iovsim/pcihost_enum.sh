@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# iovsim_pcihost enumeration: the domain, IDs, class, BARs, capabilities
+# as lspci decodes them, absent functions, rescan and per-device remove,
+# and the driver_override safety net.
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/pcihost_lib.sh"
+
+pcihost_setup nr_fns=2
+ktap_print_header
+ktap_set_plan 14
+
+dom=$(pcihost_domain)
+a0=$dom:00:00.0
+a1=$dom:00:01.0
+
+domain_is_highest() {
+	local d
+	[ $((16#$dom)) -ge $((16#10000)) ] || return 1
+	for d in $(ls "$PCIDEVS" | cut -d: -f1 | sort -u); do
+		[ $((16#$d)) -le $((16#$dom)) ] || return 1
+	done
+}
+pcihost_check "domain $dom is above every other domain" domain_is_highest
+
+pcihost_check "two functions at 00.0 and 01.0" \
+	test "$(pcihost_fns | tr '\n' ' ')" = "$a0 $a1 "
+
+ids_ok() {
+	[ "$(cat "$PCIDEVS/$a0/vendor")" = 0x1b36 ] &&
+	[ "$(cat "$PCIDEVS/$a0/device")" = 0x10f0 ] &&
+	[ "$(cat "$PCIDEVS/$a0/class")" = 0xff0000 ] &&
+	[ "$(cat "$PCIDEVS/$a0/subsystem_vendor")" = 0x1b36 ]
+}
+pcihost_check "vendor, device, class and subsystem IDs" ids_ok
+
+pcihost_check "iovsim_pcitest bound, driver_override set" \
+	test "$(pcihost_driver "$a0")/$(cat "$PCIDEVS/$a0/driver_override")" = \
+	"iovsim_pcitest/iovsim_pcitest"
+
+# resource: "start end flags" per BAR; BAR 0 and 2 are 4 KiB 64-bit memory.
+bars_ok() {
+	local n=0 start end flags
+	while read -r start end flags; do
+		case $n in
+		0 | 2)
+			[ $((end - start + 1)) -eq 4096 ] || return 1
+			[ $((flags & 0x200)) -ne 0 ] || return 1	# MEM
+			[ $((flags & 0x100000)) -ne 0 ] || return 1	# MEM_64
+			[ $((start)) -ge $((0x1000000000)) ] || return 1
+			;;
+		1 | 3 | 4 | 5)
+			[ $((end)) -eq 0 ] || return 1
+			;;
+		esac
+		n=$((n + 1))
+	done <"$PCIDEVS/$a0/resource"
+}
+pcihost_check "BARs 0 and 2: 4 KiB, 64-bit, above RAM; others empty" bars_ok
+
+pcihost_check "the window is in /proc/iomem with the BARs inside" \
+	grep -q "iovsim PCI MMIO" /proc/iomem
+
+lspci_out=$(lspci -vvv -s "$a0")
+caps_ok() {
+	grep -q "Express (v2) Root Complex Integrated Endpoint" <<<"$lspci_out" &&
+	grep -q "FLReset+" <<<"$lspci_out" &&
+	grep -q "Power Management version 3" <<<"$lspci_out" &&
+	grep -q "MSI-X: Enable- Count=4" <<<"$lspci_out" &&
+	grep -q "Vector table: BAR=2 offset=00000000" <<<"$lspci_out" &&
+	grep -q "Capabilities: \[[0-9a-f]*\] Vendor Specific Information: Len=10" <<<"$lspci_out" &&
+	grep -q "Capabilities: \[100 v1\] Vendor Specific Information: ID=0001 Rev=0 Len=008" <<<"$lspci_out"
+}
+if caps_ok; then
+	ktap_test_pass "lspci -vvv decodes PCIe, PM, MSI-X, vendor caps"
+else
+	sed 's/^/# /' <<<"$lspci_out"
+	ktap_test_fail "lspci -vvv decodes PCIe, PM, MSI-X, vendor caps"
+fi
+
+pcihost_check "4 KiB configuration space" \
+	test "$(stat -c %s "$PCIDEVS/$a0/config")" -eq 4096
+
+absent=$(cat "$DBG/$a0/absent")
+pcihost_check "an absent function reads all-ones with an error ($absent)" \
+	test "${absent%% *}" = 0xffffffff -a "${absent##* }" != 0
+
+echo 1 >/sys/bus/pci/rescan
+pcihost_check "a bus rescan finds nothing new" \
+	test "$(pcihost_fns | wc -l)" -eq 2
+
+echo 1 >"$PCIDEVS/$a1/remove"
+gone=$(pcihost_fns | wc -l)
+echo 1 >/sys/bus/pci/rescan
+pcihost_check "remove one function and rescan: gone, then back and bound" \
+	test "$gone" -eq 1 -a "$(pcihost_fns | wc -l)" -eq 2 -a \
+	"$(pcihost_driver "$a1")" = iovsim_pcitest
+
+# A stock driver given our IDs does not bind: driver_override wins.
+modprobe pci-stub
+echo "1b36 10f0" >/sys/bus/pci/drivers/pci-stub/new_id 2>/dev/null
+echo "$a1" >/sys/bus/pci/drivers/iovsim_pcitest/unbind
+echo "$a1" >/sys/bus/pci/drivers_probe
+pcihost_check "a stock driver with a matching ID does not bind" \
+	test "$(pcihost_driver "$a1")" = iovsim_pcitest
+
+# The user rebinds the usual way.
+echo "$a1" >/sys/bus/pci/drivers/iovsim_pcitest/unbind
+echo pci-stub >"$PCIDEVS/$a1/driver_override"
+echo "$a1" >/sys/bus/pci/drivers_probe
+pcihost_check "driver_override rebinds to the driver the user names" \
+	test "$(pcihost_driver "$a1")" = pci-stub
+
+# While a foreign driver is bound the model module is pinned.
+pinned=$(cat /sys/module/iovsim_pcitest/refcnt)
+echo "$a1" >/sys/bus/pci/drivers/pci-stub/unbind
+echo "1b36 10f0" >/sys/bus/pci/drivers/pci-stub/remove_id 2>/dev/null
+echo iovsim_pcitest >"$PCIDEVS/$a1/driver_override"
+echo "$a1" >/sys/bus/pci/drivers_probe
+pcihost_check "a foreign driver pins the model (refcnt $pinned, then $(cat /sys/module/iovsim_pcitest/refcnt))" \
+	test "$pinned" -eq 1 -a "$(cat /sys/module/iovsim_pcitest/refcnt)" -eq 0
+rmmod pci-stub 2>/dev/null
+
+ktap_finished

@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# iovsim_pcihost hot-add and hot-remove with a bound driver, through
+# configfs and through sysfs remove/rescan, and rmmod with bound drivers.
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/pcihost_lib.sh"
+
+pcihost_setup
+ktap_print_header
+ktap_set_plan 6
+
+CYCLES=${PCIHOST_CYCLES:-100}
+dev=$CFS/pcitest/hp
+
+mkdir "$dev"
+fail=0
+for i in $(seq "$CYCLES"); do
+	echo 1 >"$dev/enable" || { fail=$i; break; }
+	a=$(cat "$dev/address")
+	[ "$(pcihost_driver "$a")" = iovsim_pcitest ] || { fail=$i; break; }
+	echo 0 >"$dev/enable" || { fail=$i; break; }
+	[ ! -e "$PCIDEVS/$a" ] || { fail=$i; break; }
+done
+pcihost_check "$CYCLES configfs enable/disable cycles, driver bound each time (failed at ${fail})" \
+	test "$fail" -eq 0
+
+echo 1 >"$dev/enable"
+a=$(cat "$dev/address")
+fail=0
+for i in $(seq 20); do
+	echo 1 >"$PCIDEVS/$a/remove"
+	[ ! -e "$PCIDEVS/$a" ] || { fail=$i; break; }
+	echo 1 >/sys/bus/pci/rescan
+	[ "$(pcihost_driver "$a")" = iovsim_pcitest ] || { fail=$i; break; }
+done
+pcihost_check "20 sysfs remove/rescan cycles with the driver bound (failed at ${fail})" \
+	test "$fail" -eq 0
+
+pcihost_check "an enabled device pins the model: rmmod iovsim_pcitest fails" \
+	eval '! rmmod iovsim_pcitest 2>/dev/null'
+
+rmdir "$dev"
+pcihost_check "rmdir of an enabled device removes its function" \
+	test "$(pcihost_fns | wc -l)" -eq 0
+
+iovsim_unload_all
+iovsim_load iovsim_pcitest nr_fns=3
+bound=$(ls -d /sys/bus/pci/drivers/iovsim_pcitest/*:* 2>/dev/null | wc -l)
+pcihost_check "rmmod iovsim_pcitest with $bound bound functions" \
+	iovsim_unload iovsim_pcitest
+pcihost_check "rmmod iovsim_pcihost leaves no device of the domain" \
+	eval 'iovsim_unload iovsim_pcihost &&
+	      ! ls /sys/bus/pci/devices | grep -q "^1[0-9a-f]\{4\}:"'
+
+ktap_finished

@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash disable=SC2034
+#
+# Helpers of the iovsim_pcihost selftests; source after lib.sh.  CFS, DBG
+# and PCIDEVS are for the tests.
+
+CFS=/sys/kernel/config/iovsim
+DBG=/sys/kernel/debug/iovsim_pcitest
+PCIDEVS=/sys/bus/pci/devices
+
+# pcihost_setup [PCITEST PARAMS...]: root, configfs and debugfs mounted,
+# iovsim_pcitest (and so iovsim_pcihost) loaded.
+pcihost_setup() {
+	iovsim_require_root
+	mountpoint -q /sys/kernel/debug ||
+		mount -t debugfs none /sys/kernel/debug
+	modprobe configfs 2>/dev/null
+	mountpoint -q /sys/kernel/config ||
+		mount -t configfs none /sys/kernel/config
+	if ! iovsim_load iovsim_pcitest "$@"; then
+		ktap_print_header
+		ktap_exit_fail_msg "cannot load iovsim_pcitest"
+	fi
+}
+
+# The iovsim PCI domain, as printed in PCI addresses (e.g. 10000).
+pcihost_domain() {
+	local d
+	d=$(basename /sys/devices/platform/iovsim_pcihost/pci*:00)
+	d=${d#pci}
+	echo "${d%:00}"
+}
+
+# PCI addresses of the functions of the iovsim domain.
+pcihost_fns() {
+	local dom d
+	dom=$(pcihost_domain)
+	for d in "$PCIDEVS/$dom":*; do
+		[ -e "$d" ] && basename "$d"
+	done
+	return 0
+}
+
+# pcihost_driver ADDR: name of the driver bound to ADDR, or nothing.
+pcihost_driver() {
+	local l=$PCIDEVS/$1/driver
+	[ -e "$l" ] && basename "$(readlink "$l")"
+}
+
+# pcihost_irq_count IRQ: total of IRQ over all CPUs in /proc/interrupts.
+pcihost_irq_count() {
+	awk -v irq="$1:" '$1 == irq {
+		n = 0
+		for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++)
+			n += $i
+		print n
+	}' /proc/interrupts
+}
+
+# pcihost_check NAME CMD...: one KTAP result from a command's status.
+pcihost_check() {
+	local name=$1
+	shift
+	if "$@"; then
+		ktap_test_pass "$name"
+	else
+		ktap_test_fail "$name"
+	fi
+}

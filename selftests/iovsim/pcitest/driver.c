@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * In-host driver of the iovsim test function.  It talks to the function
+ * only through the BAR accessors, requests every vector's IRQ, and shows
+ * the lot in debugfs, /sys/kernel/debug/iovsim_pcitest/<pci address>/:
+ *
+ *	id		ID and NVEC registers (read)
+ *	scratch		the first 8 scratch bytes as one 64-bit access (rw)
+ *	doorbell	write a vector number: the function raises it
+ *	mask		write "<vector> 1" to mask (disable_irq), "<vector> 0"
+ *			to unmask
+ *	counts		"<vector> <irq> <handled>" per vector (read)
+ *	bench		time one emulated config read and one BAR accessor
+ *			read: the mean over the best of five rounds (read;
+ *			also logged)
+ *	absent		"<value> <return code>" of a config read of an absent
+ *			function on the same bus, 1f.7 (read)
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/interrupt.h>
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <iovsim/pcihost.h>
+#include <uapi/iovsim/pci_ids.h>
+
+#include "pcitest.h"
+
+#define PCITEST_BENCH_ROUNDS	5
+#define PCITEST_BENCH_LOOPS	4000
+
+/**
+ * struct pcitest_vec - one vector as the driver sees it
+ * @dev: the device
+ * @irq: Linux IRQ
+ * @handled: interrupts handled
+ * @masked: masked through debugfs (disable_irq() done)
+ */
+struct pcitest_vec {
+	struct pcitest_dev *dev;
+	int irq;
+	atomic_t handled;
+	bool masked;
+};
+
+/**
+ * struct pcitest_dev - driver state of a bound test function
+ * @pdev: the PCI device
+ * @fn: its iovsim function
+ * @dir: debugfs directory
+ * @lock: serializes debugfs mask changes
+ * @nvec: vectors
+ * @vecs: per vector state
+ */
+struct pcitest_dev {
+	struct pci_dev *pdev;
+	struct iovsim_fn *fn;
+	struct dentry *dir;
+	struct mutex lock;	/* protects vecs[].masked */
+	unsigned int nvec;
+	struct pcitest_vec vecs[];
+};
+
+static struct dentry *pcitest_debugfs;
+
+static irqreturn_t pcitest_irq(int irq, void *data)
+{
+	struct pcitest_vec *vec = data;
+
+	atomic_inc(&vec->handled);
+	return IRQ_HANDLED;
+}
+
+static int pcitest_get_user(const char __user *ubuf, size_t count, char *buf,
+			    size_t size)
+{
+	if (!count || count >= size)
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	return 0;
+}
+
+static int pcitest_id_show(struct seq_file *s, void *unused)
+{
+	struct pcitest_dev *dev = s->private;
+
+	seq_printf(s, "id %#x nvec %u\n",
+		   iovsim_bar_read32(dev->fn, PCITEST_BAR_REGS, PCITEST_REG_ID),
+		   iovsim_bar_read32(dev->fn, PCITEST_BAR_REGS,
+				     PCITEST_REG_NVEC));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pcitest_id);
+
+static int pcitest_counts_show(struct seq_file *s, void *unused)
+{
+	struct pcitest_dev *dev = s->private;
+	unsigned int v;
+
+	for (v = 0; v < dev->nvec; v++)
+		seq_printf(s, "%u %d %d\n", v, dev->vecs[v].irq,
+			   atomic_read(&dev->vecs[v].handled));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pcitest_counts);
+
+/* Mean cost of one call in ns, over the best of a few rounds. */
+static u64 pcitest_bench_cfg(struct pcitest_dev *dev, u32 *sink)
+{
+	u64 t0, best = U64_MAX;
+	unsigned int r, i;
+	u32 val;
+
+	for (r = 0; r < PCITEST_BENCH_ROUNDS; r++) {
+		t0 = ktime_get_ns();
+		for (i = 0; i < PCITEST_BENCH_LOOPS; i++) {
+			pci_read_config_dword(dev->pdev, PCI_VENDOR_ID, &val);
+			*sink += val;
+		}
+		best = min(best, ktime_get_ns() - t0);
+	}
+	return div_u64(best, PCITEST_BENCH_LOOPS);
+}
+
+static u64 pcitest_bench_bar(struct pcitest_dev *dev, u32 *sink)
+{
+	u64 t0, best = U64_MAX;
+	unsigned int r, i;
+
+	for (r = 0; r < PCITEST_BENCH_ROUNDS; r++) {
+		t0 = ktime_get_ns();
+		for (i = 0; i < PCITEST_BENCH_LOOPS; i++)
+			*sink += iovsim_bar_read32(dev->fn, PCITEST_BAR_REGS,
+						   PCITEST_REG_ID);
+		best = min(best, ktime_get_ns() - t0);
+	}
+	return div_u64(best, PCITEST_BENCH_LOOPS);
+}
+
+static int pcitest_bench_show(struct seq_file *s, void *unused)
+{
+	struct pcitest_dev *dev = s->private;
+	u64 cfg_ns, bar_ns;
+	u32 sink = 0;
+
+	cfg_ns = pcitest_bench_cfg(dev, &sink);
+	bar_ns = pcitest_bench_bar(dev, &sink);
+
+	pci_info(dev->pdev,
+		 "config read %llu ns, BAR accessor read %llu ns (best of %d rounds of %d, sink %u)\n",
+		 cfg_ns, bar_ns, PCITEST_BENCH_ROUNDS, PCITEST_BENCH_LOOPS,
+		 sink);
+	seq_printf(s, "config_read_ns %llu\nbar_read_ns %llu\n", cfg_ns, bar_ns);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pcitest_bench);
+
+static int pcitest_absent_show(struct seq_file *s, void *unused)
+{
+	struct pcitest_dev *dev = s->private;
+	u32 val = 0;
+	int ret;
+
+	ret = pci_bus_read_config_dword(dev->pdev->bus, PCI_DEVFN(31, 7),
+					PCI_VENDOR_ID, &val);
+	seq_printf(s, "%#x %d\n", val, ret);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pcitest_absent);
+
+static int pcitest_scratch_get(void *data, u64 *val)
+{
+	struct pcitest_dev *dev = data;
+
+	*val = iovsim_bar_read64(dev->fn, PCITEST_BAR_REGS,
+				 PCITEST_REG_SCRATCH);
+	return 0;
+}
+
+static int pcitest_scratch_set(void *data, u64 val)
+{
+	struct pcitest_dev *dev = data;
+
+	iovsim_bar_write64(dev->fn, PCITEST_BAR_REGS, PCITEST_REG_SCRATCH, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(pcitest_scratch_fops, pcitest_scratch_get,
+			 pcitest_scratch_set, "0x%016llx\n");
+
+static int pcitest_doorbell_set(void *data, u64 val)
+{
+	struct pcitest_dev *dev = data;
+
+	if (val > U32_MAX)
+		return -ERANGE;
+	iovsim_bar_write32(dev->fn, PCITEST_BAR_REGS, PCITEST_REG_DOORBELL,
+			   val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(pcitest_doorbell_fops, NULL, pcitest_doorbell_set,
+			 "%llu\n");
+
+static ssize_t pcitest_mask_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct pcitest_dev *dev = file->private_data;
+	unsigned int v, mask;
+	char buf[32];
+	int ret;
+
+	ret = pcitest_get_user(ubuf, count, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	if (sscanf(buf, "%u %u", &v, &mask) != 2 || mask > 1)
+		return -EINVAL;
+	if (v >= dev->nvec)
+		return -ERANGE;
+
+	mutex_lock(&dev->lock);
+	if (mask && !dev->vecs[v].masked)
+		disable_irq(dev->vecs[v].irq);
+	else if (!mask && dev->vecs[v].masked)
+		enable_irq(dev->vecs[v].irq);
+	dev->vecs[v].masked = mask;
+	mutex_unlock(&dev->lock);
+	return count;
+}
+
+static const struct file_operations pcitest_mask_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= pcitest_mask_write,
+	.llseek	= noop_llseek,
+};
+
+static void pcitest_debugfs_init(struct pcitest_dev *dev)
+{
+	dev->dir = debugfs_create_dir(pci_name(dev->pdev), pcitest_debugfs);
+	debugfs_create_file("id", 0400, dev->dir, dev, &pcitest_id_fops);
+	debugfs_create_file("counts", 0400, dev->dir, dev,
+			    &pcitest_counts_fops);
+	debugfs_create_file("bench", 0400, dev->dir, dev,
+			    &pcitest_bench_fops);
+	debugfs_create_file("absent", 0400, dev->dir, dev,
+			    &pcitest_absent_fops);
+	debugfs_create_file_unsafe("scratch", 0600, dev->dir, dev,
+				   &pcitest_scratch_fops);
+	debugfs_create_file_unsafe("doorbell", 0200, dev->dir, dev,
+				   &pcitest_doorbell_fops);
+	debugfs_create_file("mask", 0200, dev->dir, dev, &pcitest_mask_fops);
+}
+
+static void pcitest_free_irqs(struct pcitest_dev *dev, unsigned int n)
+{
+	while (n--) {
+		if (dev->vecs[n].masked)
+			enable_irq(dev->vecs[n].irq);
+		free_irq(dev->vecs[n].irq, &dev->vecs[n]);
+	}
+}
+
+static int pcitest_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct iovsim_fn *fn = iovsim_fn_from_pci_dev(pdev);
+	struct pcitest_dev *dev;
+	unsigned int v, nvec;
+	u32 devid;
+	int ret;
+
+	if (!fn)
+		return -ENODEV;
+
+	ret = pci_enable_device(pdev);
+	if (ret)
+		return ret;
+
+	devid = iovsim_bar_read32(fn, PCITEST_BAR_REGS, PCITEST_REG_ID);
+	if (devid != PCITEST_ID) {
+		pci_err(pdev, "unexpected ID register %#x\n", devid);
+		ret = -ENODEV;
+		goto err_disable;
+	}
+
+	nvec = iovsim_fn_nr_irqs(fn);
+	dev = kzalloc(struct_size(dev, vecs, nvec), GFP_KERNEL);
+	if (!dev) {
+		ret = -ENOMEM;
+		goto err_disable;
+	}
+	dev->nvec = nvec;
+	dev->pdev = pdev;
+	dev->fn = fn;
+	mutex_init(&dev->lock);
+
+	for (v = 0; v < nvec; v++) {
+		dev->vecs[v].dev = dev;
+		dev->vecs[v].irq = iovsim_fn_irq(fn, v);
+		ret = request_irq(dev->vecs[v].irq, pcitest_irq, 0,
+				  KBUILD_MODNAME, &dev->vecs[v]);
+		if (ret)
+			goto err_irqs;
+	}
+
+	pci_set_drvdata(pdev, dev);
+	pcitest_debugfs_init(dev);
+	pci_info(pdev, "test function, %u vectors\n", nvec);
+	return 0;
+
+err_irqs:
+	pcitest_free_irqs(dev, v);
+	mutex_destroy(&dev->lock);
+	kfree(dev);
+err_disable:
+	pci_disable_device(pdev);
+	return ret;
+}
+
+static void pcitest_remove(struct pci_dev *pdev)
+{
+	struct pcitest_dev *dev = pci_get_drvdata(pdev);
+
+	debugfs_remove_recursive(dev->dir);
+	pcitest_free_irqs(dev, dev->nvec);
+	mutex_destroy(&dev->lock);
+	kfree(dev);
+	pci_disable_device(pdev);
+}
+
+static const struct pci_device_id pcitest_ids[] = {
+	{ PCI_DEVICE(IOVSIM_PCI_VENDOR_ID, IOVSIM_PCI_DEVICE_ID_PCITEST) },
+	{ }
+};
+
+static struct pci_driver pcitest_driver = {
+	.name		= KBUILD_MODNAME,
+	.id_table	= pcitest_ids,
+	.probe		= pcitest_probe,
+	.remove		= pcitest_remove,
+};
+
+int pcitest_driver_init(void)
+{
+	int ret;
+
+	pcitest_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	ret = pci_register_driver(&pcitest_driver);
+	if (ret)
+		debugfs_remove_recursive(pcitest_debugfs);
+	return ret;
+}
+
+void pcitest_driver_exit(void)
+{
+	pci_unregister_driver(&pcitest_driver);
+	debugfs_remove_recursive(pcitest_debugfs);
+}
