@@ -6,11 +6,13 @@
  * batches, outside the measured function.  Buffers are not touched:
  * this measures the ring, not memcpy.
  *
- *   ring_bench --layout split|packed --segs N [--iters BATCHES]
+ *   ring_bench [--impl iovsim|vringh] --layout split|packed --segs N
+ *              [--iters BATCHES]
  *
- * prints "chains=C ns_per_chain=T".  bench.sh runs it natively and
- * under callgrind (collecting only bench_device_batch()) to build the
- * table in Documentation/ring.rst.
+ * prints "chains=C ns_per_chain=T".  --impl vringh runs the kernel's
+ * vringh (split only) on the same rings as a reference.  bench.sh runs it
+ * natively and under callgrind (collecting only bench_device_batch() or
+ * vringh_bench_batch()) to build the table in Documentation/ring.rst.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 #include <time.h>
 
 #include "ring_bench.h"
+#include "vringh_bench.h"
 #include "vq_driver.h"
 
 #define QUEUE_SIZE	1024
@@ -59,9 +62,13 @@ int main(int argc, char **argv)
 	struct iovsim_ring ring;
 	struct vq_driver d;
 	u64 total_ns = 0, start;
+	bool vringh = false;
+	int ret;
 
 	for (i = 1; i + 1 < (u32)argc; i += 2) {
-		if (!strcmp(argv[i], "--layout"))
+		if (!strcmp(argv[i], "--impl"))
+			vringh = !strcmp(argv[i + 1], "vringh");
+		else if (!strcmp(argv[i], "--layout"))
 			layout = strcmp(argv[i + 1], "packed") ?
 				 IOVSIM_RING_SPLIT : IOVSIM_RING_PACKED;
 		else if (!strcmp(argv[i], "--segs"))
@@ -69,8 +76,11 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--iters"))
 			iters = strtoul(argv[i + 1], NULL, 0);
 	}
-	if (!segs || segs > MAX_SEGS || !iters) {
-		fprintf(stderr, "usage: %s --layout split|packed --segs 1..%d [--iters N]\n",
+	if (!segs || segs > MAX_SEGS || !iters ||
+	    (vringh && layout != IOVSIM_RING_SPLIT)) {
+		fprintf(stderr,
+			"usage: %s [--impl iovsim|vringh] --layout split|packed\n"
+			"\t--segs 1..%d [--iters N] (vringh: split only)\n",
 			argv[0], MAX_SEGS);
 		return 2;
 	}
@@ -83,7 +93,13 @@ int main(int argc, char **argv)
 			.len = 64,
 			.write = i >= segs / 2,
 		};
-	if (iovsim_ring_init(&ring, &d.dma, &d.cfg))
+	if (vringh)
+		ret = vringh_bench_init(QUEUE_SIZE, vq_ptr(&d, d.cfg.desc_addr),
+					vq_ptr(&d, d.cfg.driver_addr),
+					vq_ptr(&d, d.cfg.device_addr));
+	else
+		ret = iovsim_ring_init(&ring, &d.dma, &d.cfg);
+	if (ret)
 		return 1;
 	vq_enable_cb(&d);
 
@@ -92,7 +108,11 @@ int main(int argc, char **argv)
 		if (refill(&d, bufs, segs, nr_chains))
 			return 1;
 		start = now_ns();
-		if (bench_device_batch(&ring, &chain, nr_chains))
+		if (vringh)
+			ret = vringh_bench_batch(nr_chains);
+		else
+			ret = bench_device_batch(&ring, &chain, nr_chains);
+		if (ret)
 			return 1;
 		total_ns += now_ns() - start;
 	}
