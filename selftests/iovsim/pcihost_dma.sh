@@ -100,10 +100,13 @@ mkdir "$dev"
 echo 4 >"$dev/slot"
 echo 1 >"$dev/enable"
 hp=$DBG/$dom:00:04.0
+# Builtins only, so that I/O keeps up with the cycles; bash reports a
+# failed open or write on stderr.
 (
 	while [ ! -e "$tmp/stop" ]; do
-		write_errno "$hp/dma" "0 4096 4096"
-		write_errno "$hp/doorbell" 1
+		{ echo "0 4096 4096" >>"$hp/dma"; } 2>>"$tmp/io.err" &&
+			echo OK
+		{ echo 1 >>"$hp/doorbell"; } 2>>"$tmp/io.err"
 	done >"$tmp/io.log"
 ) &
 io=$!
@@ -118,10 +121,12 @@ wait "$io"
 pcihost_check "20 hot-remove/add cycles during I/O (failed at $fail)" \
 	test "$fail" -eq 0
 ok=$(grep -c '^OK$' "$tmp/io.log")
-other=$(grep -v -e '^OK$' -e '^ENOENT$' -e '^EIO$' "$tmp/io.log" | sort -u |
-	tr '\n' ' ')
-pcihost_check "I/O during hot-plug: $ok writes done, the rest ENOENT or EIO (unexpected: '${other}')" \
-	test -z "$other"
+# Opens race with the removal of the debugfs files (ENOENT, EACCES), writes
+# to a removed file fail with EIO.  Nothing else may happen.
+other=$(grep -v -e 'No such file or directory' -e 'Input/output error' \
+	-e 'Permission denied' "$tmp/io.err" | sort -u | tr '\n' ' ')
+pcihost_check "I/O during hot-plug: $ok copies done, the rest ENOENT, EACCES or EIO (unexpected: '${other}')" \
+	test "$ok" -gt 0 -a -z "$other"
 
 head -c 4096 /dev/urandom >"$tmp/p2"
 cat "$tmp/p2" >"$hp/dma_buf"
