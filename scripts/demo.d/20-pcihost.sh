@@ -32,6 +32,16 @@ for v in 0 3 3 7; do echo "$v" >"$d/doorbell"; done
 sleep 0.2
 show grep -E 'CPU|iovsim' /proc/interrupts
 
+say "Direct I/O: the function's DMA engine copies inside the driver's buffer, then interrupts."
+printf 'iovsim DMA demo' >"$d/dma_buf"
+show sh -c "echo '0 4096 15' > $d/dma"
+show sh -c "dd if=$d/dma_buf bs=1 skip=4096 count=15 2>/dev/null; echo"
+show cat "$d/dma"
+say "An address that is not host RAM (here the function's own BAR) is refused, nothing written."
+bar0=$(awk 'NR == 1 { print $1 }' "/sys/bus/pci/devices/$a/resource")
+# shellcheck disable=SC2154 # top: set by scripts/demo-guest
+show "$top/selftests/iovsim/write_errno" "$d/dma" "from ${bar0#0x} 0 16"
+
 say "Cost of one emulated config read and one BAR accessor read (TCG guest)."
 show cat "$d/bench"
 

@@ -10,7 +10,7 @@
 
 pcihost_setup nr_fns=2
 ktap_print_header
-ktap_set_plan 14
+ktap_set_plan 15
 
 dom=$(pcihost_domain)
 a0=$dom:00:00.0
@@ -112,6 +112,10 @@ echo pci-stub >"$PCIDEVS/$a1/driver_override"
 echo "$a1" >/sys/bus/pci/drivers_probe
 pcihost_check "driver_override rebinds to the driver the user names" \
 	test "$(pcihost_driver "$a1")" = pci-stub
+
+rmmod_out=$(rmmod iovsim_pcitest 2>&1)
+pcihost_check "rmmod of the model while a foreign driver is bound: refused ($rmmod_out)" \
+	eval 'iovsim_module_loaded iovsim_pcitest && grep -q "in use" <<<"$rmmod_out"'
 
 # While a foreign driver is bound the model module is pinned.
 pinned=$(cat /sys/module/iovsim_pcitest/refcnt)

@@ -16,10 +16,10 @@ dev=$CFS/pcitest/hp
 
 mkdir "$dev"
 fail=0
-for i in $(seq "$CYCLES"); do
+for ((i = 1; i <= CYCLES; i++)); do
 	echo 1 >"$dev/enable" || { fail=$i; break; }
-	a=$(cat "$dev/address")
-	[ "$(pcihost_driver "$a")" = iovsim_pcitest ] || { fail=$i; break; }
+	read -r a <"$dev/address"
+	pcihost_bound_to "$a" iovsim_pcitest || { fail=$i; break; }
 	echo 0 >"$dev/enable" || { fail=$i; break; }
 	[ ! -e "$PCIDEVS/$a" ] || { fail=$i; break; }
 done
@@ -29,11 +29,11 @@ pcihost_check "$CYCLES configfs enable/disable cycles, driver bound each time (f
 echo 1 >"$dev/enable"
 a=$(cat "$dev/address")
 fail=0
-for i in $(seq 20); do
+for ((i = 1; i <= 20; i++)); do
 	echo 1 >"$PCIDEVS/$a/remove"
 	[ ! -e "$PCIDEVS/$a" ] || { fail=$i; break; }
 	echo 1 >/sys/bus/pci/rescan
-	[ "$(pcihost_driver "$a")" = iovsim_pcitest ] || { fail=$i; break; }
+	pcihost_bound_to "$a" iovsim_pcitest || { fail=$i; break; }
 done
 pcihost_check "20 sysfs remove/rescan cycles with the driver bound (failed at ${fail})" \
 	test "$fail" -eq 0

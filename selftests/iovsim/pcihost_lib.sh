@@ -47,6 +47,13 @@ pcihost_driver() {
 	[ -e "$l" ] && basename "$(readlink "$l")"
 }
 
+# pcihost_bound_to ADDR DRIVER: is DRIVER bound to ADDR?  Shell builtins
+# only: under TCG every exec over 9p costs a large part of a second, so
+# loops of many cycles use this rather than pcihost_driver.
+pcihost_bound_to() {
+	[ "$PCIDEVS/$1/driver" -ef "/sys/bus/pci/drivers/$2" ]
+}
+
 # pcihost_irq_count IRQ: total of IRQ over all CPUs in /proc/interrupts.
 pcihost_irq_count() {
 	awk -v irq="$1:" '$1 == irq {

@@ -15,17 +15,31 @@
  *			also logged)
  *	absent		"<value> <return code>" of a config read of an absent
  *			function on the same bus, 1f.7 (read)
+ *	dma_buf		the driver's 64 KiB DMA buffer (read, write)
+ *	dma		run one copy of the function's DMA engine and wait for
+ *			its completion interrupt (vector 0); write
+ *			"SRC DST LEN": offsets in dma_buf;
+ *			"from ADDR DST LEN": from DMA address ADDR into
+ *			dma_buf; "to SRC ADDR LEN": from dma_buf to DMA
+ *			address ADDR, which the driver refuses (EPERM) if it
+ *			is host RAM, so that a test cannot damage the host.
+ *			The write fails with the engine's verdict: EINVAL
+ *			(bad length), EFAULT (address refused), EIO (bus
+ *			mastering off).  Read: "copied <n> status <s>".
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
+#include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
+#include <linux/ioport.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/wait.h>
 
 #include <iovsim/pcihost.h>
 #include <uapi/iovsim/pci_ids.h>
@@ -34,6 +48,8 @@
 
 #define PCITEST_BENCH_ROUNDS	5
 #define PCITEST_BENCH_LOOPS	4000
+#define PCITEST_DMA_BUF_SIZE	(64 * 1024)
+#define PCITEST_DMA_TIMEOUT	(5 * HZ)	/* a copy takes microseconds */
 
 /**
  * struct pcitest_vec - one vector as the driver sees it
@@ -54,7 +70,10 @@ struct pcitest_vec {
  * @pdev: the PCI device
  * @fn: its iovsim function
  * @dir: debugfs directory
- * @lock: serializes debugfs mask changes
+ * @lock: serializes debugfs mask changes and DMA copies
+ * @dma_wq: woken by every interrupt; copies wait there for DMA_STATUS
+ * @buf: DMA buffer, PCITEST_DMA_BUF_SIZE bytes
+ * @buf_dma: its DMA address
  * @nvec: vectors
  * @vecs: per vector state
  */
@@ -62,7 +81,10 @@ struct pcitest_dev {
 	struct pci_dev *pdev;
 	struct iovsim_fn *fn;
 	struct dentry *dir;
-	struct mutex lock;	/* protects vecs[].masked */
+	struct mutex lock;	/* protects vecs[].masked, serializes copies */
+	wait_queue_head_t dma_wq;
+	void *buf;
+	dma_addr_t buf_dma;
 	unsigned int nvec;
 	struct pcitest_vec vecs[];
 };
@@ -74,6 +96,7 @@ static irqreturn_t pcitest_irq(int irq, void *data)
 	struct pcitest_vec *vec = data;
 
 	atomic_inc(&vec->handled);
+	wake_up(&vec->dev->dma_wq);
 	return IRQ_HANDLED;
 }
 
@@ -241,6 +264,139 @@ static const struct file_operations pcitest_mask_fops = {
 	.llseek	= noop_llseek,
 };
 
+static u32 pcitest_dma_status(struct pcitest_dev *dev)
+{
+	return iovsim_bar_read32(dev->fn, PCITEST_BAR_REGS,
+				 PCITEST_REG_DMA_STATUS);
+}
+
+/* Wait for the engine to be idle; false if it stays busy. */
+static bool pcitest_dma_wait(struct pcitest_dev *dev)
+{
+	return wait_event_timeout(dev->dma_wq,
+				  pcitest_dma_status(dev) != PCITEST_DMA_BUSY,
+				  PCITEST_DMA_TIMEOUT) > 0;
+}
+
+/* Run one copy; caller holds dev->lock. */
+static int pcitest_dma_copy(struct pcitest_dev *dev, u64 dst, u64 src,
+			    u32 len)
+{
+	struct iovsim_fn *fn = dev->fn;
+
+	if (!pcitest_dma_wait(dev))
+		return -ETIMEDOUT;
+	iovsim_bar_write64(fn, PCITEST_BAR_REGS, PCITEST_REG_DMA_SRC, src);
+	iovsim_bar_write64(fn, PCITEST_BAR_REGS, PCITEST_REG_DMA_DST, dst);
+	iovsim_bar_write32(fn, PCITEST_BAR_REGS, PCITEST_REG_DMA_LEN, len);
+	iovsim_bar_write32(fn, PCITEST_BAR_REGS, PCITEST_REG_DMA_CMD,
+			   PCITEST_DMA_START | 0);
+	if (!pcitest_dma_wait(dev))
+		return -ETIMEDOUT;
+
+	switch (pcitest_dma_status(dev)) {
+	case PCITEST_DMA_DONE:
+		return 0;
+	case PCITEST_DMA_ERR_LEN:
+		return -EINVAL;
+	case PCITEST_DMA_ERR_FAULT:
+		return -EFAULT;
+	default:	/* bus mastering off, reset under our feet */
+		return -EIO;
+	}
+}
+
+static bool pcitest_in_buf(u64 off, u64 len)
+{
+	return off <= PCITEST_DMA_BUF_SIZE && len <= PCITEST_DMA_BUF_SIZE - off;
+}
+
+static ssize_t pcitest_dma_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	struct pcitest_dev *dev = file->private_data;
+	u64 src, dst, len;
+	bool to_buf = true, from_buf = true;
+	char buf[80];
+	int ret;
+
+	ret = pcitest_get_user(ubuf, count, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	if (sscanf(buf, "from %llx %llu %llu", &src, &dst, &len) == 3)
+		from_buf = false;
+	else if (sscanf(buf, "to %llu %llx %llu", &src, &dst, &len) == 3)
+		to_buf = false;
+	else if (sscanf(buf, "%llu %llu %llu", &src, &dst, &len) != 3)
+		return -EINVAL;
+
+	if ((from_buf && !pcitest_in_buf(src, len)) ||
+	    (to_buf && !pcitest_in_buf(dst, len)) || len > U32_MAX)
+		return -ERANGE;
+	/* Only the engine may refuse a destination outside the buffer. */
+	if (!to_buf && len && dst + len > dst &&
+	    region_intersects(dst, len, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT)
+		return -EPERM;
+	if (from_buf)
+		src += dev->buf_dma;
+	if (to_buf)
+		dst += dev->buf_dma;
+
+	mutex_lock(&dev->lock);
+	ret = pcitest_dma_copy(dev, dst, src, len);
+	mutex_unlock(&dev->lock);
+	return ret ?: count;
+}
+
+static ssize_t pcitest_dma_read(struct file *file, char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	struct pcitest_dev *dev = file->private_data;
+	char buf[48];
+	int len;
+
+	len = scnprintf(buf, sizeof(buf), "copied %u status %u\n",
+			iovsim_bar_read32(dev->fn, PCITEST_BAR_REGS,
+					  PCITEST_REG_DMA_COPIED),
+			pcitest_dma_status(dev));
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static const struct file_operations pcitest_dma_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.read	= pcitest_dma_read,
+	.write	= pcitest_dma_write,
+	.llseek	= default_llseek,
+};
+
+static ssize_t pcitest_buf_read(struct file *file, char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	struct pcitest_dev *dev = file->private_data;
+
+	return simple_read_from_buffer(ubuf, count, ppos, dev->buf,
+				       PCITEST_DMA_BUF_SIZE);
+}
+
+static ssize_t pcitest_buf_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	struct pcitest_dev *dev = file->private_data;
+
+	return simple_write_to_buffer(dev->buf, PCITEST_DMA_BUF_SIZE, ppos,
+				      ubuf, count);
+}
+
+static const struct file_operations pcitest_buf_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.read	= pcitest_buf_read,
+	.write	= pcitest_buf_write,
+	.llseek	= default_llseek,
+};
+
 static void pcitest_debugfs_init(struct pcitest_dev *dev)
 {
 	dev->dir = debugfs_create_dir(pci_name(dev->pdev), pcitest_debugfs);
@@ -256,6 +412,9 @@ static void pcitest_debugfs_init(struct pcitest_dev *dev)
 	debugfs_create_file_unsafe("doorbell", 0200, dev->dir, dev,
 				   &pcitest_doorbell_fops);
 	debugfs_create_file("mask", 0200, dev->dir, dev, &pcitest_mask_fops);
+	debugfs_create_file("dma", 0600, dev->dir, dev, &pcitest_dma_fops);
+	debugfs_create_file_size("dma_buf", 0600, dev->dir, dev,
+				 &pcitest_buf_fops, PCITEST_DMA_BUF_SIZE);
 }
 
 static void pcitest_free_irqs(struct pcitest_dev *dev, unsigned int n)
@@ -299,6 +458,17 @@ static int pcitest_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	dev->pdev = pdev;
 	dev->fn = fn;
 	mutex_init(&dev->lock);
+	init_waitqueue_head(&dev->dma_wq);
+
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret)
+		goto err_free;
+	dev->buf = dma_alloc_coherent(&pdev->dev, PCITEST_DMA_BUF_SIZE,
+				      &dev->buf_dma, GFP_KERNEL);
+	if (!dev->buf) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
 
 	for (v = 0; v < nvec; v++) {
 		dev->vecs[v].dev = dev;
@@ -309,6 +479,7 @@ static int pcitest_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 			goto err_irqs;
 	}
 
+	pci_set_master(pdev);
 	pci_set_drvdata(pdev, dev);
 	pcitest_debugfs_init(dev);
 	pci_info(pdev, "test function, %u vectors\n", nvec);
@@ -316,6 +487,9 @@ static int pcitest_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 err_irqs:
 	pcitest_free_irqs(dev, v);
+	dma_free_coherent(&pdev->dev, PCITEST_DMA_BUF_SIZE, dev->buf,
+			  dev->buf_dma);
+err_free:
 	mutex_destroy(&dev->lock);
 	kfree(dev);
 err_disable:
@@ -327,7 +501,15 @@ static void pcitest_remove(struct pci_dev *pdev)
 {
 	struct pcitest_dev *dev = pci_get_drvdata(pdev);
 
+	/* Waits for debugfs operations in progress, so for their copies. */
 	debugfs_remove_recursive(dev->dir);
+	/* Never free memory the device may still write to. */
+	if (pcitest_dma_wait(dev))
+		dma_free_coherent(&pdev->dev, PCITEST_DMA_BUF_SIZE, dev->buf,
+				  dev->buf_dma);
+	else
+		pci_warn(pdev, "DMA engine stuck busy: buffer leaked\n");
+	pci_clear_master(pdev);
 	pcitest_free_irqs(dev, dev->nvec);
 	mutex_destroy(&dev->lock);
 	kfree(dev);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The iovsim test function model: identification and scratch registers,
- * a doorbell that raises a chosen MSI-X vector, an MSI-X table kept as
- * plain storage, function-level reset.  Instantiated through configfs
+ * a doorbell that raises a chosen MSI-X vector, a DMA copy engine that
+ * reaches driver memory through iovsim_ring's in-host DMA context, an
+ * MSI-X table kept as plain storage, function-level reset.  Instantiated through configfs
  * (/sys/kernel/config/iovsim/pcitest/<dev>/ with nvec and revision) and
  * at load time (module parameter nr_fns).
  */
@@ -13,7 +14,9 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
+#include <iovsim/dma.h>
 #include <iovsim/pcihost.h>
 #include <uapi/iovsim/pci_ids.h>
 
@@ -21,17 +24,40 @@
 
 /**
  * struct pcitest_state - model state of one test function
+ * @fn: the function
+ * @dma: in-host DMA context: driver memory is reached through it only
+ * @dma_work: runs a copy, in process context, as a device would run it
+ *	alongside the CPU
  * @lock: protects the registers below; BAR accessors come from any context
  * @nvec: MSI-X table size
  * @scratch: scratch register bytes
  * @raised: doorbells rung since the last reset
+ * @dma_regs: DMA_SRC, DMA_DST and DMA_LEN as written by the driver
+ * @dma_status: DMA_STATUS
+ * @dma_copied: DMA_COPIED
+ * @dma_vector: vector to raise when the running copy ends
+ * @dma_src: source of the running copy, latched at START
+ * @dma_dst: destination of the running copy
+ * @dma_len: length of the running copy
+ * @gen: bumped by each reset: a copy started before it reports nothing
  * @msix: MSI-X table, kept as storage only
  */
 struct pcitest_state {
-	spinlock_t lock;	/* protects scratch, raised and msix */
+	struct iovsim_fn *fn;
+	struct iovsim_dma dma;
+	struct work_struct dma_work;
+	spinlock_t lock;	/* protects the fields below */
 	unsigned int nvec;
 	u8 scratch[PCITEST_SCRATCH_SIZE];
 	u32 raised;
+	u8 dma_regs[PCITEST_DMA_REGS_SIZE];
+	u32 dma_status;
+	u32 dma_copied;
+	u32 dma_vector;
+	u64 dma_src;
+	u64 dma_dst;
+	u32 dma_len;
+	u32 gen;
 	u32 msix[PCITEST_MAX_VECTORS * PCI_MSIX_ENTRY_SIZE / 4];
 };
 
@@ -53,13 +79,26 @@ static void pcitest_put(u8 *p, unsigned int size, u64 val)
 		p[i] = val >> (8 * i);
 }
 
-static u64 pcitest_regs_read(struct pcitest_state *st, u64 off,
-			     unsigned int size)
+/* Where the byte-addressed storage registers of BAR0 are, or NULL. */
+static u8 *pcitest_storage(struct pcitest_state *st, u64 off,
+			   unsigned int size)
 {
 	if (off >= PCITEST_REG_SCRATCH &&
 	    off + size <= PCITEST_REG_SCRATCH + PCITEST_SCRATCH_SIZE)
-		return pcitest_get(&st->scratch[off - PCITEST_REG_SCRATCH],
-				   size);
+		return &st->scratch[off - PCITEST_REG_SCRATCH];
+	if (off >= PCITEST_REG_DMA_SRC &&
+	    off + size <= PCITEST_REG_DMA_SRC + PCITEST_DMA_REGS_SIZE)
+		return &st->dma_regs[off - PCITEST_REG_DMA_SRC];
+	return NULL;
+}
+
+static u64 pcitest_regs_read(struct pcitest_state *st, u64 off,
+			     unsigned int size)
+{
+	u8 *p = pcitest_storage(st, off, size);
+
+	if (p)
+		return pcitest_get(p, size);
 	if (size != 4)
 		return 0;
 	switch (off) {
@@ -69,8 +108,77 @@ static u64 pcitest_regs_read(struct pcitest_state *st, u64 off,
 		return st->nvec;
 	case PCITEST_REG_RAISED:
 		return st->raised;
+	case PCITEST_REG_DMA_STATUS:
+		return st->dma_status;
+	case PCITEST_REG_DMA_COPIED:
+		return st->dma_copied;
 	}
 	return 0;
+}
+
+/* START written to DMA_CMD; caller holds st->lock. */
+static void pcitest_dma_start(struct pcitest_state *st, u32 cmd)
+{
+	if (!(cmd & PCITEST_DMA_START) || st->dma_status == PCITEST_DMA_BUSY)
+		return;
+	st->dma_src = pcitest_get(&st->dma_regs[0], 8);
+	st->dma_dst = pcitest_get(&st->dma_regs[8], 8);
+	st->dma_len = pcitest_get(&st->dma_regs[16], 4);
+	st->dma_vector = cmd & PCITEST_DMA_VECTOR;
+	st->dma_status = PCITEST_DMA_BUSY;
+	queue_work(system_unbound_wq, &st->dma_work);
+}
+
+/*
+ * The copy itself.  Both ranges are validated before a byte moves, so a
+ * refused copy writes nothing; iovsim_ring maps one page at a time and
+ * never touches anything but host RAM.
+ */
+static u32 pcitest_dma_run(struct pcitest_state *st, u64 dst, u64 src,
+			   u32 len)
+{
+	u16 cmd = iovsim_cfg_read(st->fn, PCI_COMMAND, 2);
+
+	if (!(cmd & PCI_COMMAND_MASTER))
+		return PCITEST_DMA_ERR_MASTER;
+	if (!len || len > PCITEST_DMA_MAX)
+		return PCITEST_DMA_ERR_LEN;
+	if (iovsim_dma_check(&st->dma, src, len) ||
+	    iovsim_dma_check(&st->dma, dst, len) ||
+	    iovsim_dma_copy(&st->dma, dst, src, len))
+		return PCITEST_DMA_ERR_FAULT;
+	return PCITEST_DMA_DONE;
+}
+
+static void pcitest_dma_work(struct work_struct *work)
+{
+	struct pcitest_state *st =
+		container_of(work, struct pcitest_state, dma_work);
+	u32 gen, len, vector, status;
+	unsigned long flags;
+	u64 src, dst;
+
+	spin_lock_irqsave(&st->lock, flags);
+	gen = st->gen;
+	src = st->dma_src;
+	dst = st->dma_dst;
+	len = st->dma_len;
+	vector = st->dma_vector;
+	spin_unlock_irqrestore(&st->lock, flags);
+
+	status = pcitest_dma_run(st, dst, src, len);
+
+	spin_lock_irqsave(&st->lock, flags);
+	if (gen != st->gen) {
+		spin_unlock_irqrestore(&st->lock, flags);
+		return;
+	}
+	st->dma_status = status;
+	if (status == PCITEST_DMA_DONE)
+		st->dma_copied++;
+	spin_unlock_irqrestore(&st->lock, flags);
+
+	iovsim_fn_raise_irq(st->fn, vector);
 }
 
 static u64 pcitest_bar_read(struct iovsim_fn *fn, unsigned int bar, u64 off,
@@ -95,16 +203,18 @@ static void pcitest_bar_write(struct iovsim_fn *fn, unsigned int bar,
 	struct pcitest_state *st = iovsim_fn_priv(fn);
 	bool ring = false;
 	unsigned long flags;
+	u8 *p;
 
 	spin_lock_irqsave(&st->lock, flags);
 	if (bar == PCITEST_BAR_REGS) {
-		if (off >= PCITEST_REG_SCRATCH &&
-		    off + size <= PCITEST_REG_SCRATCH + PCITEST_SCRATCH_SIZE) {
-			pcitest_put(&st->scratch[off - PCITEST_REG_SCRATCH],
-				    size, val);
+		p = pcitest_storage(st, off, size);
+		if (p) {
+			pcitest_put(p, size, val);
 		} else if (off == PCITEST_REG_DOORBELL && size == 4) {
 			st->raised++;
 			ring = true;
+		} else if (off == PCITEST_REG_DMA_CMD && size == 4) {
+			pcitest_dma_start(st, val);
 		}
 	} else if (off + size <= st->nvec * PCI_MSIX_ENTRY_SIZE) {
 		pcitest_put((u8 *)st->msix + off, size, val);
@@ -123,13 +233,21 @@ static void pcitest_reset(struct iovsim_fn *fn)
 	spin_lock_irqsave(&st->lock, flags);
 	memset(st->scratch, 0, sizeof(st->scratch));
 	memset(st->msix, 0, sizeof(st->msix));
+	memset(st->dma_regs, 0, sizeof(st->dma_regs));
 	st->raised = 0;
+	/* A copy in flight still runs to its end, but reports nothing. */
+	st->dma_status = PCITEST_DMA_IDLE;
+	st->dma_copied = 0;
+	st->gen++;
 	spin_unlock_irqrestore(&st->lock, flags);
 }
 
 static void pcitest_release(struct iovsim_fn *fn)
 {
-	kfree(iovsim_fn_priv(fn));
+	struct pcitest_state *st = iovsim_fn_priv(fn);
+
+	cancel_work_sync(&st->dma_work);
+	kfree(st);
 }
 
 static const struct iovsim_fn_ops pcitest_fn_ops = {
@@ -200,6 +318,8 @@ struct iovsim_fn *pcitest_model_create(unsigned int nvec, u8 revision)
 	if (!st)
 		return ERR_PTR(-ENOMEM);
 	spin_lock_init(&st->lock);
+	INIT_WORK(&st->dma_work, pcitest_dma_work);
+	iovsim_dma_init_host(&st->dma);
 	st->nvec = nvec;
 
 	fn = iovsim_fn_alloc(THIS_MODULE, &pcitest_fn_ops, st);
@@ -207,6 +327,7 @@ struct iovsim_fn *pcitest_model_create(unsigned int nvec, u8 revision)
 		kfree(st);
 		return fn;
 	}
+	st->fn = fn;
 	/* From here the function owns st: ->release frees it. */
 	ret = pcitest_build(fn, nvec, revision);
 	if (ret) {

@@ -25,6 +25,31 @@
 #define PCITEST_REG_DOORBELL	0x18	/* WO: raise the vector written */
 #define PCITEST_REG_RAISED	0x1c	/* RO: doorbells rung since reset */
 
+/*
+ * DMA copy engine: the function copies DMA_LEN bytes from DMA address
+ * DMA_SRC to DMA address DMA_DST, asynchronously, then sets DMA_STATUS
+ * and raises the vector given with the command.  SRC, DST and LEN are
+ * plain storage of any access size; a command while busy is ignored.
+ */
+#define PCITEST_REG_DMA_SRC	0x20	/* RW: 64-bit source DMA address */
+#define PCITEST_REG_DMA_DST	0x28	/* RW: 64-bit destination */
+#define PCITEST_REG_DMA_LEN	0x30	/* RW: bytes, 1..PCITEST_DMA_MAX */
+#define PCITEST_DMA_REGS_SIZE	0x14	/* SRC, DST and LEN */
+#define PCITEST_REG_DMA_CMD	0x34	/* WO: START | completion vector */
+#define PCITEST_DMA_START	0x80000000
+#define PCITEST_DMA_VECTOR	0x0000ffff
+#define PCITEST_REG_DMA_STATUS	0x38	/* RO: PCITEST_DMA_* below */
+#define PCITEST_REG_DMA_COPIED	0x3c	/* RO: copies done since reset */
+
+#define PCITEST_DMA_IDLE	0	/* never started since reset */
+#define PCITEST_DMA_BUSY	1
+#define PCITEST_DMA_DONE	2
+#define PCITEST_DMA_ERR_LEN	3	/* LEN 0 or above PCITEST_DMA_MAX */
+#define PCITEST_DMA_ERR_FAULT	4	/* a range is not host RAM */
+#define PCITEST_DMA_ERR_MASTER	5	/* Bus Master Enable is clear */
+
+#define PCITEST_DMA_MAX		(64 * 1024)
+
 #define PCITEST_ID		0x7e570001
 
 /*
