@@ -11,6 +11,7 @@
 #include <linux/device.h>
 #include <linux/pci.h>
 #include <linux/string.h>
+#include <linux/virtio_config.h>
 
 /*
  * The target kernel's version: LINUX_VERSION_CODE, spelled so that the
@@ -37,6 +38,69 @@ static inline int iovsim_pci_set_driver_override(struct pci_dev *pdev,
 {
 	return driver_set_override(&pdev->dev, &pdev->driver_override,
 				   name, strlen(name));
+}
+#endif
+
+/*
+ * <asm/unaligned.h> became <linux/unaligned.h> in 6.12.
+ */
+#if KERNEL_VERSION(6, 12, 0) <= IOVSIM_KERNEL
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/*
+ * virtio_config_ops.find_vqs: from 6.11 it takes one struct virtqueue_info
+ * per queue, before that parallel callbacks/names/ctx arrays.  A transport
+ * declares its find_vqs as
+ *
+ *	static int f(struct virtio_device *vdev, unsigned int nvqs,
+ *		     struct virtqueue *vqs[], IOVSIM_FIND_VQS_ARGS,
+ *		     struct irq_affinity *desc)
+ *
+ * and reads queue i's description with IOVSIM_FIND_VQS_INFO(i).
+ */
+struct virtio_device;
+struct virtqueue;
+typedef void iovsim_vq_callback_t(struct virtqueue *vq);
+
+/**
+ * struct iovsim_vq_info - what a virtio driver asks of one virtqueue
+ * @name: queue name, NULL for a queue the driver does not use
+ * @callback: used-buffer callback, or NULL
+ * @ctx: keep an extra context per buffer
+ */
+struct iovsim_vq_info {
+	const char *name;
+	iovsim_vq_callback_t *callback;
+	bool ctx;
+};
+
+#if KERNEL_VERSION(6, 11, 0) <= IOVSIM_KERNEL
+#define IOVSIM_FIND_VQS_ARGS	struct virtqueue_info vqs_info[]
+#define IOVSIM_FIND_VQS_INFO(i)	iovsim_vq_info_get(vqs_info, i)
+
+static inline struct iovsim_vq_info
+iovsim_vq_info_get(const struct virtqueue_info *info, unsigned int i)
+{
+	return (struct iovsim_vq_info){ .name = info[i].name,
+					.callback = info[i].callback,
+					.ctx = info[i].ctx };
+}
+#else
+#define IOVSIM_FIND_VQS_ARGS						\
+	vq_callback_t *callbacks[], const char * const names[],		\
+	const bool *ctx
+#define IOVSIM_FIND_VQS_INFO(i)	iovsim_vq_info_get(callbacks, names, ctx, i)
+
+static inline struct iovsim_vq_info
+iovsim_vq_info_get(iovsim_vq_callback_t *callbacks[],
+		   const char * const names[], const bool *ctx, unsigned int i)
+{
+	return (struct iovsim_vq_info){ .name = names[i],
+					.callback = callbacks[i],
+					.ctx = ctx ? ctx[i] : false };
 }
 #endif
 

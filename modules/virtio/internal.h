@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * iovsim_virtio internals: the virtio 1.x PCI function model, its
+ * backends (blk, net) and the in-host transport driver.
+ */
+#ifndef _IOVSIM_VIRTIO_INTERNAL_H
+#define _IOVSIM_VIRTIO_INTERNAL_H
+
+#include <linux/mutex.h>
+#include <linux/sizes.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+#include <iovsim/dma.h>
+#include <iovsim/ring.h>
+
+struct iovsim_fn;
+struct iovsim_vdev;
+struct iovsim_vq;
+
+/* PCI IDs (VIRTIO 1.2 section 4.1.2): modern-only devices, 0x1040 + ID */
+#define IOVSIM_VIRTIO_VENDOR		0x1af4
+#define IOVSIM_VIRTIO_DEVICE_BASE	0x1040
+#define IOVSIM_VIRTIO_SUBSYS		0x1100
+#define IOVSIM_VIRTIO_ID_NET		1
+#define IOVSIM_VIRTIO_ID_BLK		2
+
+/*
+ * BAR layout.  BAR0 (64-bit) holds the virtio structures, one 4 KiB page
+ * each; BAR2 (64-bit) the MSI-X table and pending bit array.
+ */
+#define IOVSIM_VIRTIO_BAR		0
+#define IOVSIM_VIRTIO_BAR_SIZE		0x4000
+#define IOVSIM_VIRTIO_COMMON_OFF	0x0000
+#define IOVSIM_VIRTIO_COMMON_LEN	0x0040
+#define IOVSIM_VIRTIO_ISR_OFF		0x1000
+#define IOVSIM_VIRTIO_ISR_LEN		0x0004
+#define IOVSIM_VIRTIO_DEVICE_OFF	0x2000
+#define IOVSIM_VIRTIO_DEVICE_LEN	0x0100
+#define IOVSIM_VIRTIO_NOTIFY_OFF	0x3000
+#define IOVSIM_VIRTIO_NOTIFY_MULT	4
+#define IOVSIM_VIRTIO_MSIX_BAR		2
+#define IOVSIM_VIRTIO_MSIX_BAR_SIZE	0x2000
+#define IOVSIM_VIRTIO_PBA_OFF		0x1000
+
+/* Queues: at most this many per function, each at most this big */
+#define IOVSIM_VIRTIO_MAX_QUEUES	64
+#define IOVSIM_VIRTIO_QUEUE_SIZE	256
+/* Chains a queue worker handles before it yields and requeues itself */
+#define IOVSIM_VIRTIO_BUDGET		64
+
+/* Common configuration offsets of VIRTIO 1.2 not in 6.1's uapi header */
+#define IOVSIM_VIRTIO_COMMON_Q_NDATA	56
+#define IOVSIM_VIRTIO_COMMON_Q_RESET	58
+/* ISR bit 0 (queue interrupt); 6.1 has only the config bit, 0x2 */
+#define IOVSIM_VIRTIO_ISR_QUEUE		0x1
+
+/**
+ * struct iovsim_vq - one virtqueue of a function
+ * @vdev: the function
+ * @index: queue index
+ * @size: queue size the driver chose (initially the maximum)
+ * @msix_vector: MSI-X vector of the queue, or VIRTIO_MSI_NO_VECTOR
+ * @enabled: the driver wrote 1 to queue_enable
+ * @desc: descriptor area address
+ * @driver: driver area address
+ * @device: device area address
+ * @live: the ring is set up and the device may use it
+ * @lock: serializes every use of @ring (the queue's worker, and other
+ *	queues delivering into it, as a net peer's TX does)
+ * @ring: device side of the ring
+ * @segs: segment array for chains fetched from @ring
+ * @work: processes the queue; queued by a notify
+ * @backend: per-queue data of the backend
+ *
+ * @size, @msix_vector, @enabled and the addresses are registers,
+ * protected by &iovsim_vdev.lock.  @live changes under both
+ * &iovsim_vdev.lock and @lock, so either is enough to read it.
+ */
+struct iovsim_vq {
+	struct iovsim_vdev *vdev;
+	u16 index;
+	u16 size;
+	u16 msix_vector;
+	bool enabled;
+	u64 desc;
+	u64 driver;
+	u64 device;
+	bool live;
+	struct mutex lock;	/* protects ring, segs and backend data */
+	struct iovsim_ring ring;
+	struct iovsim_ring_seg *segs;
+	struct work_struct work;
+	void *backend;
+};
+
+/**
+ * struct iovsim_vdev_ops - a device type's backend
+ * @name: "blk" or "net", for messages
+ * @device_id: virtio device ID
+ * @class: PCI class code (24 bits)
+ * @features: device-specific feature bits offered
+ * @config_len: bytes of device-specific configuration
+ * @config_read: read the device-specific configuration into @buf, under
+ *	&iovsim_vdev.lock
+ * @config_write: a driver write into the device-specific configuration,
+ *	under &iovsim_vdev.lock; may be NULL (read-only configuration)
+ * @process: handle up to @budget chains of @vq, called by the queue's
+ *	worker with &iovsim_vq.lock held and the ring live.  Return the
+ *	number of chains handled (@budget means: call again), or a negative
+ *	errno that breaks the device (DEVICE_NEEDS_RESET).
+ * @notify: optional; called from the notify register write instead of
+ *	queueing the queue's work (atomic context).  Return true when the
+ *	work should still be queued.
+ * @start: the driver set DRIVER_OK; may be NULL.  Under
+ *	&iovsim_vdev.lock.
+ * @detach: disconnect from anything outside the function (a net peer)
+ *	before it is freed; may be NULL.  Process context.
+ * @reset: the device is being reset, after every queue stopped; process
+ *	context.  May be NULL.
+ * @destroy: free the backend; process context.
+ */
+struct iovsim_vdev_ops {
+	const char *name;
+	u16 device_id;
+	u32 class;
+	u64 features;
+	unsigned int config_len;
+	void (*config_read)(struct iovsim_vdev *vdev, u8 *buf);
+	void (*config_write)(struct iovsim_vdev *vdev, unsigned int off,
+			     const u8 *buf, unsigned int len);
+	int (*process)(struct iovsim_vq *vq, unsigned int budget);
+	bool (*notify)(struct iovsim_vq *vq);
+	void (*start)(struct iovsim_vdev *vdev);
+	void (*detach)(struct iovsim_vdev *vdev);
+	void (*reset)(struct iovsim_vdev *vdev);
+	void (*destroy)(struct iovsim_vdev *vdev);
+};
+
+/**
+ * struct iovsim_vdev - model state of one virtio PCI function
+ * @fn: the iovsim function
+ * @ops: its backend
+ * @priv: backend data
+ * @name: name for messages ("virtio-blk 3")
+ * @dma: DMA context of the driver's memory
+ * @lock: protects the registers below; BAR accesses come from any context
+ * @features: every feature bit the device offers
+ * @driver_features: what the driver wrote
+ * @dfselect: device_feature_select
+ * @gfselect: driver_feature_select
+ * @status: device_status
+ * @generation: config_generation
+ * @config_vector: config_msix_vector
+ * @queue_select: queue_select
+ * @isr: ISR status bits not yet read
+ * @resetting: a reset is in progress (status reads back non-zero)
+ * @nvec: MSI-X table size
+ * @msix_cap: offset of the MSI-X capability
+ * @msix: MSI-X table, as plain storage
+ * @pci_cfg_cap: offset of the VIRTIO_PCI_CAP_PCI_CFG capability
+ * @reset_work: completes a reset in process context
+ * @nr_queues: number of queues
+ * @vqs: the queues
+ */
+struct iovsim_vdev {
+	struct iovsim_fn *fn;
+	const struct iovsim_vdev_ops *ops;
+	void *priv;
+	char name[32];
+	struct iovsim_dma dma;
+
+	spinlock_t lock;	/* protects the registers */
+	u64 features;
+	u64 driver_features;
+	u32 dfselect;
+	u32 gfselect;
+	u8 status;
+	u8 generation;
+	u16 config_vector;
+	u16 queue_select;
+	u8 isr;
+	bool resetting;
+	unsigned int nvec;
+	unsigned int msix_cap;
+	u32 *msix;
+	unsigned int pci_cfg_cap;
+	struct work_struct reset_work;
+
+	unsigned int nr_queues;
+	struct iovsim_vq vqs[];
+};
+
+#define vdev_warn(vdev, fmt, ...) \
+	pr_warn_ratelimited("%s: " fmt, (vdev)->name, ##__VA_ARGS__)
+
+/* model.c: configuration space, BAR dispatch, function lifetime */
+struct iovsim_vdev *iovsim_vdev_alloc(const struct iovsim_vdev_ops *ops,
+				      unsigned int nr_queues, const char *name);
+struct iovsim_fn *iovsim_vdev_build(struct iovsim_vdev *vdev);
+void iovsim_vdev_free(struct iovsim_vdev *vdev);
+void iovsim_vdev_raise(struct iovsim_vdev *vdev, u16 vector, u8 isr);
+
+/* common.c: common configuration, status machine, reset */
+u64 iovsim_virtio_transport_features(void);
+u64 iovsim_common_read(struct iovsim_vdev *vdev, unsigned int off,
+		       unsigned int size);
+void iovsim_common_write(struct iovsim_vdev *vdev, unsigned int off,
+			 unsigned int size, u64 val);
+void iovsim_vdev_needs_reset(struct iovsim_vdev *vdev, const char *why,
+			     int err);
+void iovsim_vdev_config_changed(struct iovsim_vdev *vdev);
+void iovsim_vdev_reset_work(struct work_struct *work);
+bool iovsim_vdev_has(struct iovsim_vdev *vdev, unsigned int bit);
+
+/* queue.c: per-queue processing */
+extern struct workqueue_struct *iovsim_virtio_wq;
+int iovsim_vq_init(struct iovsim_vdev *vdev, struct iovsim_vq *vq, u16 index);
+void iovsim_vq_free(struct iovsim_vq *vq);
+void iovsim_vq_reset_regs(struct iovsim_vq *vq);
+int iovsim_vq_start(struct iovsim_vq *vq);
+void iovsim_vq_stop(struct iovsim_vq *vq);
+void iovsim_vq_notify(struct iovsim_vq *vq);
+void iovsim_vq_kick_work(struct iovsim_vq *vq);
+int iovsim_vq_interrupt(struct iovsim_vq *vq);
+typedef int (*iovsim_chain_handler_t)(struct iovsim_vq *vq,
+				      struct iovsim_ring_chain *chain);
+int iovsim_vq_run_chains(struct iovsim_vq *vq, unsigned int budget,
+			 iovsim_chain_handler_t handle);
+int iovsim_virtio_wq_init(void);
+void iovsim_virtio_wq_exit(void);
+
+/* blk.c */
+#define IOVSIM_BLK_DEFAULT_CAPACITY	((u64)SZ_64M)
+#define IOVSIM_BLK_MIN_CAPACITY		((u64)SZ_1M)
+#define IOVSIM_BLK_MAX_CAPACITY		(16ULL * SZ_1G)
+#define IOVSIM_BLK_MAX_QUEUES		16
+struct iovsim_fn *iovsim_blk_create(u64 capacity, unsigned int queues);
+int iovsim_blk_parse_capacity(const char *s, u64 *val);
+
+/* net.c */
+struct iovsim_vnet_params;
+struct iovsim_fn *iovsim_net_create(const struct iovsim_vnet_params *p);
+int iovsim_net_set_link(const char *port, bool up);
+
+/* transport.c */
+int iovsim_transport_init(void);
+void iovsim_transport_exit(void);
+
+/* configfs.c */
+int iovsim_virtio_configfs_init(void);
+void iovsim_virtio_configfs_exit(void);
+
+#endif /* _IOVSIM_VIRTIO_INTERNAL_H */

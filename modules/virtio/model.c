@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The virtio 1.x PCI function as the PCI core sees it (VIRTIO 1.2
+ * section 4.1): IDs and class, the five vendor capabilities that locate
+ * the common, notify, ISR and device-specific structures in BAR0 plus the
+ * PCI configuration access capability, MSI-X with its table in BAR2.
+ * BAR accesses are decoded here and handed to the common configuration
+ * (common.c), the queues (queue.c) and the backend.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/virtio_pci.h>
+
+#include <iovsim/pcihost.h>
+
+#include "internal.h"
+
+/* Offsets in a virtio_pci_cap, from the capability's start */
+#define CAP_BAR		4
+#define CAP_OFFSET	8
+#define CAP_LENGTH	12
+#define CAP_EXTRA	16	/* notify_off_multiplier or pci_cfg_data */
+#define CAP_BODY	13	/* bytes after the 3 header bytes */
+#define CAP_BODY_EXTRA	17
+
+static u64 get_le(const u8 *p, unsigned int size)
+{
+	u64 val = 0;
+	unsigned int i;
+
+	for (i = 0; i < size; i++)
+		val |= (u64)p[i] << (8 * i);
+	return val;
+}
+
+static void put_le(u8 *p, unsigned int size, u64 val)
+{
+	unsigned int i;
+
+	for (i = 0; i < size; i++)
+		p[i] = val >> (8 * i);
+}
+
+static bool in_region(u64 off, unsigned int size, u64 base, u64 len)
+{
+	return off >= base && off + size <= base + len;
+}
+
+static u64 vdev_device_cfg_read(struct iovsim_vdev *vdev, u64 off,
+				unsigned int size)
+{
+	u8 buf[IOVSIM_VIRTIO_DEVICE_LEN];
+	unsigned long flags;
+
+	if (off + size > vdev->ops->config_len)
+		return 0;
+	spin_lock_irqsave(&vdev->lock, flags);
+	vdev->ops->config_read(vdev, buf);
+	spin_unlock_irqrestore(&vdev->lock, flags);
+	return get_le(buf + off, size);
+}
+
+/* BAR0 read; @peek: no side effects (ISR is read-to-clear). */
+static u64 vdev_regs_read(struct iovsim_vdev *vdev, u64 off,
+			  unsigned int size, bool peek)
+{
+	unsigned long flags;
+	u64 val = 0;
+
+	if (in_region(off, size, IOVSIM_VIRTIO_COMMON_OFF,
+		      IOVSIM_VIRTIO_COMMON_LEN))
+		return iovsim_common_read(vdev, off - IOVSIM_VIRTIO_COMMON_OFF,
+					  size);
+	if (in_region(off, size, IOVSIM_VIRTIO_ISR_OFF,
+		      IOVSIM_VIRTIO_ISR_LEN)) {
+		spin_lock_irqsave(&vdev->lock, flags);
+		if (off == IOVSIM_VIRTIO_ISR_OFF) {
+			val = vdev->isr;
+			if (!peek)
+				vdev->isr = 0;
+		}
+		spin_unlock_irqrestore(&vdev->lock, flags);
+		return val;
+	}
+	if (in_region(off, size, IOVSIM_VIRTIO_DEVICE_OFF,
+		      IOVSIM_VIRTIO_DEVICE_LEN))
+		return vdev_device_cfg_read(vdev,
+					    off - IOVSIM_VIRTIO_DEVICE_OFF,
+					    size);
+	return 0;
+}
+
+static void vdev_regs_write(struct iovsim_vdev *vdev, u64 off,
+			    unsigned int size, u64 val)
+{
+	u8 buf[8];
+	unsigned long flags;
+	u64 q;
+
+	if (in_region(off, size, IOVSIM_VIRTIO_COMMON_OFF,
+		      IOVSIM_VIRTIO_COMMON_LEN)) {
+		iovsim_common_write(vdev, off - IOVSIM_VIRTIO_COMMON_OFF, size,
+				    val);
+	} else if (in_region(off, size, IOVSIM_VIRTIO_NOTIFY_OFF,
+			     vdev->nr_queues * IOVSIM_VIRTIO_NOTIFY_MULT)) {
+		q = (off - IOVSIM_VIRTIO_NOTIFY_OFF) /
+			IOVSIM_VIRTIO_NOTIFY_MULT;
+		iovsim_vq_notify(&vdev->vqs[q]);
+	} else if (in_region(off, size, IOVSIM_VIRTIO_DEVICE_OFF,
+			     vdev->ops->config_len) &&
+		   vdev->ops->config_write) {
+		put_le(buf, size, val);
+		spin_lock_irqsave(&vdev->lock, flags);
+		vdev->ops->config_write(vdev, off - IOVSIM_VIRTIO_DEVICE_OFF,
+					buf, size);
+		spin_unlock_irqrestore(&vdev->lock, flags);
+	}
+}
+
+static u64 vdev_bar_read(struct iovsim_fn *fn, unsigned int bar, u64 off,
+			 unsigned int size)
+{
+	struct iovsim_vdev *vdev = iovsim_fn_priv(fn);
+	unsigned long flags;
+	u64 val = 0;
+
+	if (bar == IOVSIM_VIRTIO_BAR)
+		return vdev_regs_read(vdev, off, size, false);
+	if (bar == IOVSIM_VIRTIO_MSIX_BAR &&
+	    off + size <= vdev->nvec * PCI_MSIX_ENTRY_SIZE) {
+		spin_lock_irqsave(&vdev->lock, flags);
+		val = get_le((u8 *)vdev->msix + off, size);
+		spin_unlock_irqrestore(&vdev->lock, flags);
+	}
+	return val;
+}
+
+static void vdev_bar_write(struct iovsim_fn *fn, unsigned int bar, u64 off,
+			   unsigned int size, u64 val)
+{
+	struct iovsim_vdev *vdev = iovsim_fn_priv(fn);
+	unsigned long flags;
+
+	if (bar == IOVSIM_VIRTIO_BAR) {
+		vdev_regs_write(vdev, off, size, val);
+	} else if (bar == IOVSIM_VIRTIO_MSIX_BAR &&
+		   off + size <= vdev->nvec * PCI_MSIX_ENTRY_SIZE) {
+		spin_lock_irqsave(&vdev->lock, flags);
+		put_le((u8 *)vdev->msix + off, size, val);
+		spin_unlock_irqrestore(&vdev->lock, flags);
+	}
+}
+
+/*
+ * VIRTIO_PCI_CAP_PCI_CFG: a write of pci_cfg_data is a BAR write of
+ * cap.length bytes at cap.offset; a read of pci_cfg_data returns what
+ * that BAR location held when cap.bar, cap.offset or cap.length was last
+ * written (the host has no configuration-read hook, so the read is done
+ * ahead, without side effects).
+ */
+static void vdev_cfg_write(struct iovsim_fn *fn, unsigned int where,
+			   u32 old, u32 val)
+{
+	struct iovsim_vdev *vdev = iovsim_fn_priv(fn);
+	unsigned int cap = vdev->pci_cfg_cap;
+	unsigned int bar, len;
+	u32 off;
+
+	if (where < cap + CAP_BAR || where > cap + CAP_EXTRA)
+		return;
+	bar = iovsim_cfg_read(fn, cap + CAP_BAR, 1);
+	off = iovsim_cfg_read(fn, cap + CAP_OFFSET, 4);
+	len = iovsim_cfg_read(fn, cap + CAP_LENGTH, 4);
+	if (bar != IOVSIM_VIRTIO_BAR || (len != 1 && len != 2 && len != 4) ||
+	    off & (len - 1) || off >= IOVSIM_VIRTIO_BAR_SIZE)
+		return;
+	if (where == cap + CAP_EXTRA)
+		vdev_regs_write(vdev, off, len, val);
+	else
+		iovsim_cfg_write(fn, cap + CAP_EXTRA, 4,
+				 vdev_regs_read(vdev, off, len, true));
+}
+
+/**
+ * iovsim_vdev_raise() - signal the driver
+ * @vdev: the function
+ * @vector: MSI-X vector, or VIRTIO_MSI_NO_VECTOR
+ * @isr: ISR status bit to set (VIRTIO_PCI_ISR_*)
+ *
+ * Any context.  Nothing is sent while MSI-X is disabled or masked as a
+ * whole; per-entry mask bits are storage only.
+ */
+void iovsim_vdev_raise(struct iovsim_vdev *vdev, u16 vector, u8 isr)
+{
+	unsigned long flags;
+	u16 ctrl;
+
+	spin_lock_irqsave(&vdev->lock, flags);
+	vdev->isr |= isr;
+	spin_unlock_irqrestore(&vdev->lock, flags);
+
+	if (vector == VIRTIO_MSI_NO_VECTOR || vector >= vdev->nvec)
+		return;
+	ctrl = iovsim_cfg_read(vdev->fn, vdev->msix_cap + PCI_MSIX_FLAGS, 2);
+	if ((ctrl & (PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL)) !=
+	    PCI_MSIX_FLAGS_ENABLE)
+		return;
+	iovsim_fn_raise_irq(vdev->fn, vector);
+}
+
+static void vdev_release(struct iovsim_fn *fn)
+{
+	iovsim_vdev_free(iovsim_fn_priv(fn));
+}
+
+static const struct iovsim_fn_ops iovsim_vdev_fn_ops = {
+	.cfg_write	= vdev_cfg_write,
+	.bar_read	= vdev_bar_read,
+	.bar_write	= vdev_bar_write,
+	.release	= vdev_release,
+};
+
+/* Add one virtio_pci_cap; @extra is the trailing dword, if @has_extra. */
+static int vdev_add_cap(struct iovsim_fn *fn, u8 type, u32 off, u32 len,
+			bool has_extra, u32 extra)
+{
+	u8 body[CAP_BODY_EXTRA] = { 0 };
+
+	body[0] = type;
+	body[CAP_BAR - 3] = IOVSIM_VIRTIO_BAR;
+	put_le(&body[CAP_OFFSET - 3], 4, off);
+	put_le(&body[CAP_LENGTH - 3], 4, len);
+	if (has_extra)
+		put_le(&body[CAP_EXTRA - 3], 4, extra);
+	return iovsim_cfg_add_vendor(fn, body,
+				     has_extra ? CAP_BODY_EXTRA : CAP_BODY);
+}
+
+static int vdev_build(struct iovsim_vdev *vdev)
+{
+	struct iovsim_fn *fn = vdev->fn;
+	int ret, cap;
+
+	iovsim_cfg_set_ids(fn, IOVSIM_VIRTIO_VENDOR,
+			   IOVSIM_VIRTIO_DEVICE_BASE + vdev->ops->device_id,
+			   IOVSIM_VIRTIO_VENDOR, IOVSIM_VIRTIO_SUBSYS,
+			   vdev->ops->class, 1);
+	iovsim_fn_set_driver(fn, KBUILD_MODNAME);
+
+	ret = iovsim_cfg_add_bar(fn, IOVSIM_VIRTIO_BAR, IOVSIM_VIRTIO_BAR_SIZE);
+	if (!ret)
+		ret = iovsim_cfg_add_bar(fn, IOVSIM_VIRTIO_MSIX_BAR,
+					 IOVSIM_VIRTIO_MSIX_BAR_SIZE);
+	if (ret)
+		return ret;
+
+	ret = iovsim_cfg_add_pcie(fn, IOVSIM_PCIE_RCIEP);
+	if (ret < 0)
+		return ret;
+	ret = iovsim_cfg_add_msix(fn, vdev->nvec, IOVSIM_VIRTIO_MSIX_BAR, 0,
+				  IOVSIM_VIRTIO_MSIX_BAR,
+				  IOVSIM_VIRTIO_PBA_OFF);
+	if (ret < 0)
+		return ret;
+	vdev->msix_cap = ret;
+
+	ret = vdev_add_cap(fn, VIRTIO_PCI_CAP_COMMON_CFG,
+			   IOVSIM_VIRTIO_COMMON_OFF, IOVSIM_VIRTIO_COMMON_LEN,
+			   false, 0);
+	if (ret >= 0)
+		ret = vdev_add_cap(fn, VIRTIO_PCI_CAP_NOTIFY_CFG,
+				   IOVSIM_VIRTIO_NOTIFY_OFF,
+				   vdev->nr_queues * IOVSIM_VIRTIO_NOTIFY_MULT,
+				   true, IOVSIM_VIRTIO_NOTIFY_MULT);
+	if (ret >= 0)
+		ret = vdev_add_cap(fn, VIRTIO_PCI_CAP_ISR_CFG,
+				   IOVSIM_VIRTIO_ISR_OFF, IOVSIM_VIRTIO_ISR_LEN,
+				   false, 0);
+	if (ret >= 0)
+		ret = vdev_add_cap(fn, VIRTIO_PCI_CAP_DEVICE_CFG,
+				   IOVSIM_VIRTIO_DEVICE_OFF,
+				   vdev->ops->config_len, false, 0);
+	if (ret < 0)
+		return ret;
+
+	/* bar, offset, length and data of the access window are writable */
+	cap = vdev_add_cap(fn, VIRTIO_PCI_CAP_PCI_CFG, 0, 0, true, 0);
+	if (cap < 0)
+		return cap;
+	vdev->pci_cfg_cap = cap;
+	ret = iovsim_cfg_set_masks(fn, cap + CAP_BAR, 1, 0xff, 0);
+	if (!ret)
+		ret = iovsim_cfg_set_masks(fn, cap + CAP_OFFSET, 4, ~0U, 0);
+	if (!ret)
+		ret = iovsim_cfg_set_masks(fn, cap + CAP_LENGTH, 4, ~0U, 0);
+	if (!ret)
+		ret = iovsim_cfg_set_masks(fn, cap + CAP_EXTRA, 4, ~0U, 0);
+	return ret;
+}
+
+/**
+ * iovsim_vdev_alloc() - allocate the model state of a virtio function
+ * @ops: the backend
+ * @nr_queues: number of virtqueues, 1..IOVSIM_VIRTIO_MAX_QUEUES
+ * @name: name for messages
+ *
+ * The backend then sets &iovsim_vdev.priv and calls iovsim_vdev_build().
+ * Until then iovsim_vdev_free() undoes this.
+ *
+ * Return: the state, or an ERR_PTR().
+ */
+struct iovsim_vdev *iovsim_vdev_alloc(const struct iovsim_vdev_ops *ops,
+				      unsigned int nr_queues, const char *name)
+{
+	struct iovsim_vdev *vdev;
+	unsigned int i;
+	int ret;
+
+	if (!nr_queues || nr_queues > IOVSIM_VIRTIO_MAX_QUEUES)
+		return ERR_PTR(-EINVAL);
+	vdev = kzalloc(struct_size(vdev, vqs, nr_queues), GFP_KERNEL);
+	if (!vdev)
+		return ERR_PTR(-ENOMEM);
+	vdev->ops = ops;
+	strscpy(vdev->name, name, sizeof(vdev->name));
+	spin_lock_init(&vdev->lock);
+	INIT_WORK(&vdev->reset_work, iovsim_vdev_reset_work);
+	iovsim_dma_init_host(&vdev->dma);
+	vdev->features = iovsim_virtio_transport_features() | ops->features;
+	vdev->config_vector = VIRTIO_MSI_NO_VECTOR;
+	vdev->nvec = nr_queues + 1;
+	vdev->msix = kcalloc(vdev->nvec, PCI_MSIX_ENTRY_SIZE, GFP_KERNEL);
+	if (!vdev->msix) {
+		kfree(vdev);
+		return ERR_PTR(-ENOMEM);
+	}
+	for (i = 0; i < nr_queues; i++) {
+		ret = iovsim_vq_init(vdev, &vdev->vqs[i], i);
+		if (ret) {
+			vdev->nr_queues = i;
+			iovsim_vdev_free(vdev);
+			return ERR_PTR(ret);
+		}
+	}
+	vdev->nr_queues = nr_queues;
+	return vdev;
+}
+
+/**
+ * iovsim_vdev_build() - make the PCI function of a virtio function
+ * @vdev: from iovsim_vdev_alloc(), with its backend set up
+ *
+ * On success the function owns @vdev: its release frees it (backend
+ * included).  On failure @vdev is freed.
+ *
+ * Return: the function, not yet added, or an ERR_PTR().
+ */
+struct iovsim_fn *iovsim_vdev_build(struct iovsim_vdev *vdev)
+{
+	struct iovsim_fn *fn;
+	int ret;
+
+	fn = iovsim_fn_alloc(THIS_MODULE, &iovsim_vdev_fn_ops, vdev);
+	if (IS_ERR(fn)) {
+		iovsim_vdev_free(vdev);
+		return fn;
+	}
+	vdev->fn = fn;
+	ret = vdev_build(vdev);
+	if (ret) {
+		pr_err("%s: cannot build the function: %d\n", vdev->name, ret);
+		iovsim_fn_discard(fn);	/* frees vdev */
+		return ERR_PTR(ret);
+	}
+	return fn;
+}
+
+/**
+ * iovsim_vdev_free() - free a virtio function's model state
+ * @vdev: the state
+ *
+ * Disconnects the backend, stops every queue, then frees it all.
+ * Process context.
+ */
+void iovsim_vdev_free(struct iovsim_vdev *vdev)
+{
+	unsigned int i;
+
+	if (vdev->priv && vdev->ops->detach)
+		vdev->ops->detach(vdev);
+	cancel_work_sync(&vdev->reset_work);
+	for (i = 0; i < vdev->nr_queues; i++)
+		iovsim_vq_stop(&vdev->vqs[i]);
+	if (vdev->priv)
+		vdev->ops->destroy(vdev);
+	for (i = 0; i < vdev->nr_queues; i++)
+		iovsim_vq_free(&vdev->vqs[i]);
+	kfree(vdev->msix);
+	kfree(vdev);
+}

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Per-queue processing.  A notify (a BAR write from the driver, often in
+ * atomic context under the driver's queue lock) only queues the queue's
+ * work item; the work runs in process context on iovsim_virtio's
+ * workqueue, handles up to IOVSIM_VIRTIO_BUDGET chains, raises one
+ * interrupt for the batch when the driver wants one, and requeues itself
+ * when there is more.  An idle queue costs nothing: with no chain left
+ * the worker re-enables notifications and sleeps until the next one.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_pci.h>
+#include <linux/virtio_ring.h>
+#include <linux/workqueue.h>
+
+#include "internal.h"
+
+struct workqueue_struct *iovsim_virtio_wq;
+
+static void iovsim_vq_work(struct work_struct *work)
+{
+	struct iovsim_vq *vq = container_of(work, struct iovsim_vq, work);
+	struct iovsim_vdev *vdev = vq->vdev;
+	bool again = false;
+	int ret;
+
+	mutex_lock(&vq->lock);
+	if (!vq->live ||
+	    READ_ONCE(vdev->status) & VIRTIO_CONFIG_S_NEEDS_RESET)
+		goto out;
+	ret = vdev->ops->process(vq, IOVSIM_VIRTIO_BUDGET);
+	if (ret < 0) {
+		mutex_unlock(&vq->lock);
+		iovsim_vdev_needs_reset(vdev, "bad ring or request", ret);
+		return;
+	}
+	again = ret >= IOVSIM_VIRTIO_BUDGET;
+out:
+	mutex_unlock(&vq->lock);
+	if (again)
+		queue_work(iovsim_virtio_wq, &vq->work);
+}
+
+/**
+ * iovsim_vq_init() - set up a queue of a new function
+ * @vdev: the function
+ * @vq: the queue
+ * @index: its index
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int iovsim_vq_init(struct iovsim_vdev *vdev, struct iovsim_vq *vq, u16 index)
+{
+	vq->vdev = vdev;
+	vq->index = index;
+	vq->segs = kcalloc(IOVSIM_VIRTIO_QUEUE_SIZE, sizeof(*vq->segs),
+			   GFP_KERNEL);
+	if (!vq->segs)
+		return -ENOMEM;
+	mutex_init(&vq->lock);
+	INIT_WORK(&vq->work, iovsim_vq_work);
+	iovsim_vq_reset_regs(vq);
+	return 0;
+}
+
+/**
+ * iovsim_vq_free() - free a stopped queue
+ * @vq: the queue
+ */
+void iovsim_vq_free(struct iovsim_vq *vq)
+{
+	if (!vq->segs)
+		return;
+	mutex_destroy(&vq->lock);
+	kfree(vq->segs);
+	vq->segs = NULL;
+}
+
+/**
+ * iovsim_vq_reset_regs() - queue registers to their reset values
+ * @vq: the queue, stopped; under &iovsim_vdev.lock once the function is
+ *	visible
+ */
+void iovsim_vq_reset_regs(struct iovsim_vq *vq)
+{
+	vq->size = IOVSIM_VIRTIO_QUEUE_SIZE;
+	vq->msix_vector = VIRTIO_MSI_NO_VECTOR;
+	vq->enabled = false;
+	vq->desc = 0;
+	vq->driver = 0;
+	vq->device = 0;
+}
+
+/**
+ * iovsim_vq_start() - the driver set DRIVER_OK: bring an enabled queue up
+ * @vq: the queue
+ *
+ * Under &iovsim_vdev.lock.  The worker is not running the ring (it is not
+ * live), so the ring is set up here and published with a release store;
+ * then the work is queued for buffers made available before DRIVER_OK.
+ *
+ * Return: 0, or the error of iovsim_ring_init() for a bad setup.
+ */
+int iovsim_vq_start(struct iovsim_vq *vq)
+{
+	struct iovsim_vdev *vdev = vq->vdev;
+	struct iovsim_ring_config cfg = {
+		.layout = iovsim_vdev_has(vdev, VIRTIO_F_RING_PACKED) ?
+			  IOVSIM_RING_PACKED : IOVSIM_RING_SPLIT,
+		.size = vq->size,
+		.desc_addr = vq->desc,
+		.driver_addr = vq->driver,
+		.device_addr = vq->device,
+		.event_idx = iovsim_vdev_has(vdev, VIRTIO_RING_F_EVENT_IDX),
+		.indirect = iovsim_vdev_has(vdev, VIRTIO_RING_F_INDIRECT_DESC),
+	};
+	int ret;
+
+	if (!vq->enabled)
+		return 0;
+	ret = iovsim_ring_init(&vq->ring, &vdev->dma, &cfg);
+	if (ret)
+		return ret;
+	/* pairs with the worker's lock: the ring is set up before live */
+	smp_store_release(&vq->live, true);
+	queue_work(iovsim_virtio_wq, &vq->work);
+	return 0;
+}
+
+/**
+ * iovsim_vq_stop() - stop a queue and wait for its worker
+ * @vq: the queue
+ *
+ * Process context.  Afterwards nothing uses the ring until the next
+ * iovsim_vq_start().
+ */
+void iovsim_vq_stop(struct iovsim_vq *vq)
+{
+	struct iovsim_vdev *vdev = vq->vdev;
+	unsigned long flags;
+
+	mutex_lock(&vq->lock);
+	spin_lock_irqsave(&vdev->lock, flags);
+	vq->live = false;
+	spin_unlock_irqrestore(&vdev->lock, flags);
+	mutex_unlock(&vq->lock);
+	cancel_work_sync(&vq->work);
+}
+
+/**
+ * iovsim_vq_notify() - the driver wrote the queue's notify register
+ * @vq: the queue
+ *
+ * Any context: only schedules the queue's work.
+ */
+void iovsim_vq_notify(struct iovsim_vq *vq)
+{
+	const struct iovsim_vdev_ops *ops = vq->vdev->ops;
+
+	if (ops->notify && !ops->notify(vq))
+		return;
+	queue_work(iovsim_virtio_wq, &vq->work);
+}
+
+/**
+ * iovsim_vq_kick_work() - schedule a queue's worker
+ * @vq: the queue
+ *
+ * For backends whose queues wake each other (net TX waiting for a peer's
+ * receive buffers).  Any context.
+ */
+void iovsim_vq_kick_work(struct iovsim_vq *vq)
+{
+	queue_work(iovsim_virtio_wq, &vq->work);
+}
+
+/**
+ * iovsim_vq_interrupt() - raise the queue's interrupt if the driver wants it
+ * @vq: the queue, under &iovsim_vq.lock
+ *
+ * Return: 0 or the ring's error.
+ */
+int iovsim_vq_interrupt(struct iovsim_vq *vq)
+{
+	int ret = iovsim_ring_need_interrupt(&vq->ring);
+
+	if (ret > 0)
+		iovsim_vdev_raise(vq->vdev, READ_ONCE(vq->msix_vector),
+				  IOVSIM_VIRTIO_ISR_QUEUE);
+	return ret < 0 ? ret : 0;
+}
+
+/**
+ * iovsim_vq_run_chains() - the usual queue loop
+ * @vq: the queue, under &iovsim_vq.lock and live
+ * @budget: most chains to handle
+ * @handle: called per chain; returns the bytes written into the chain's
+ *	writable buffers, or a negative errno that breaks the device
+ *
+ * Fetches chains with notifications suppressed, completes each one, and
+ * interrupts the driver once for the batch.  Returns with notifications
+ * re-enabled when the ring is empty.
+ *
+ * Return: chains handled, or a negative errno.
+ */
+int iovsim_vq_run_chains(struct iovsim_vq *vq, unsigned int budget,
+			 iovsim_chain_handler_t handle)
+{
+	struct iovsim_ring_chain chain;
+	unsigned int n = 0;
+	int ret, written;
+
+	ret = iovsim_ring_disable_kicks(&vq->ring);
+	while (!ret && n < budget) {
+		chain.segs = vq->segs;
+		chain.max_segs = IOVSIM_VIRTIO_QUEUE_SIZE;
+		ret = iovsim_ring_get_chain(&vq->ring, &chain);
+		if (ret < 0)
+			break;
+		if (!ret) {
+			ret = iovsim_ring_enable_kicks(&vq->ring);
+			if (ret <= 0)
+				break;
+			ret = iovsim_ring_disable_kicks(&vq->ring);
+			continue;
+		}
+		written = handle(vq, &chain);
+		if (written < 0) {
+			ret = written;
+			break;
+		}
+		ret = iovsim_ring_complete(&vq->ring, &chain, written);
+		n++;
+	}
+	if (n) {
+		int r = iovsim_vq_interrupt(vq);
+
+		if (!ret)
+			ret = r;
+	}
+	return ret < 0 ? ret : n;
+}
+
+/**
+ * iovsim_virtio_wq_init() - create the queue workers' workqueue
+ *
+ * Unbound, so a queue's work may run on another CPU than the driver that
+ * notified, and usable in memory reclaim (block writeback goes through it).
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int iovsim_virtio_wq_init(void)
+{
+	iovsim_virtio_wq = alloc_workqueue("iovsim_virtio",
+					   WQ_UNBOUND | WQ_MEM_RECLAIM |
+					   WQ_HIGHPRI, 0);
+	return iovsim_virtio_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * iovsim_virtio_wq_exit() - destroy the workqueue
+ */
+void iovsim_virtio_wq_exit(void)
+{
+	destroy_workqueue(iovsim_virtio_wq);
+}

@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash disable=SC2034
+#
+# Helpers of the iovsim_virtio selftests; source after lib.sh.
+
+CFS=/sys/kernel/config/iovsim
+PCIDEVS=/sys/bus/pci/devices
+
+# virtio_setup [IOVSIM_VIRTIO PARAMS...]: root, configfs mounted, the
+# kernel's virtio drivers and iovsim_virtio loaded.
+virtio_setup() {
+	iovsim_require_root
+	modprobe configfs 2>/dev/null
+	mountpoint -q /sys/kernel/config ||
+		mount -t configfs none /sys/kernel/config
+	modprobe virtio_blk 2>/dev/null
+	modprobe virtio_net 2>/dev/null
+	if ! iovsim_load iovsim_virtio "$@"; then
+		ktap_print_header
+		ktap_exit_fail_msg "cannot load iovsim_virtio"
+	fi
+}
+
+# virtio_check NAME CMD...: one KTAP result from a command's status.
+virtio_check() {
+	local name=$1
+	shift
+	if "$@"; then
+		ktap_test_pass "$name"
+	else
+		ktap_test_fail "$name"
+	fi
+}
+
+# virtio_enable MODEL NAME [ATTR=VALUE...]: create and enable a configfs
+# device; prints its PCI address.
+virtio_enable() {
+	local model=$1 name=$2 kv dir
+	shift 2
+	dir=$CFS/$model/$name
+	mkdir "$dir" || return
+	for kv in "$@"; do
+		echo "${kv#*=}" >"$dir/${kv%%=*}" || return
+	done
+	echo 1 >"$dir/enable" || return
+	cat "$dir/address"
+}
+
+# virtio_disable MODEL NAME: disable and remove a configfs device.
+virtio_disable() {
+	local dir=$CFS/$1/$2
+	[ -d "$dir" ] || return 0
+	echo 0 >"$dir/enable"
+	rmdir "$dir"
+}
+
+# virtio_wait_for CMD...: retry CMD for up to 10 s (driver probing and
+# link changes are asynchronous).
+virtio_wait_for() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# virtio_disk ADDR: the block device (vda...) of the function at ADDR.
+virtio_disk() {
+	local d
+	for d in "$PCIDEVS/$1"/virtio*/block/*; do
+		[ -e "$d" ] && basename "$d" && return 0
+	done
+	return 1
+}
+
+# virtio_netdev ADDR: the network interface of the function at ADDR.
+virtio_netdev() {
+	local d
+	for d in "$PCIDEVS/$1"/virtio*/net/*; do
+		[ -e "$d" ] && basename "$d" && return 0
+	done
+	return 1
+}
