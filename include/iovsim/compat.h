@@ -11,6 +11,7 @@
 #include <linux/device.h>
 #include <linux/pci.h>
 #include <linux/string.h>
+#include <linux/vfio.h>
 
 /*
  * The target kernel's version: LINUX_VERSION_CODE, spelled so that the
@@ -37,6 +38,22 @@ static inline int iovsim_pci_set_driver_override(struct pci_dev *pdev,
 {
 	return driver_set_override(&pdev->dev, &pdev->driver_override,
 				   name, strlen(name));
+}
+#endif
+
+/*
+ * Up to 6.1 the @release op of a vfio_device must free it with
+ * vfio_free_device(); from 6.2 the VFIO core frees it after @release.
+ * Call this last in @release.
+ */
+#if KERNEL_VERSION(6, 2, 0) <= IOVSIM_KERNEL
+static inline void iovsim_vfio_release_free(struct vfio_device *vdev)
+{
+}
+#else
+static inline void iovsim_vfio_release_free(struct vfio_device *vdev)
+{
+	vfio_free_device(vdev);
 }
 #endif
 
