@@ -209,6 +209,23 @@ TEST_F(vfio, copy_and_le16)
 	EXPECT_EQ(-EINVAL, run(&self->io, VDT_READ16, IOVA_A + 1, 0, 2));
 }
 
+/* Copies between DMA ranges and an iov_iter (a kvec in the module). */
+TEST_F(vfio, iov_iter)
+{
+	unsigned int i;
+
+	ASSERT_EQ(0, run(&self->io, VDT_TO_ITER, IOVA_A + 5, 0, 2 * PAGE));
+	EXPECT_EQ(0, memcmp(self->io.res->data, self->a + 5, 2 * PAGE));
+	for (i = 0; i < PAGE; i++)
+		self->io.cmd->data[i] = (__u8)(i ^ 0x77);
+	ASSERT_EQ(0, run(&self->io, VDT_FROM_ITER, IOVA_A + 3 * PAGE - 9, 0,
+			 PAGE));
+	EXPECT_EQ(0, memcmp(self->a + 3 * PAGE - 9, self->io.cmd->data, PAGE));
+	EXPECT_EQ(-EFAULT, run(&self->io, VDT_TO_ITER, IOVA_A + BUF_SIZE - 8,
+			       0, 16));
+	EXPECT_EQ(-EFAULT, run(&self->io, VDT_FROM_ITER, IOVA_A - 8, 0, 16));
+}
+
 /* IOVAs outside the mapping are refused and change nothing. */
 TEST_F(vfio, out_of_range)
 {
@@ -297,6 +314,12 @@ TEST_F(vfio, rw_fallback_without_pinning)
 
 	ASSERT_EQ(0, run(&self->io, VDT_READ, IOVA_C + 1, 0, 5000));
 	EXPECT_EQ(0, memcmp(self->io.res->data, c + 1, 5000));
+
+	ASSERT_EQ(0, run(&self->io, VDT_TO_ITER, IOVA_C + 33, 0, 5000));
+	EXPECT_EQ(0, memcmp(self->io.res->data, c + 33, 5000));
+	memset(self->io.cmd->data, 0x6b, 3000);
+	ASSERT_EQ(0, run(&self->io, VDT_FROM_ITER, IOVA_C + 9000, 0, 3000));
+	EXPECT_EQ(0, memcmp(c + 9000, self->io.cmd->data, 3000));
 
 	v = 0x1234;
 	memcpy(self->io.cmd->data, &v, 2);

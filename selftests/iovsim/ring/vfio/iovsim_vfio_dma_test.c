@@ -17,6 +17,7 @@
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 #include <linux/vfio.h>
 #include <linux/workqueue.h>
 #include <iovsim/compat.h>
@@ -50,6 +51,8 @@ static void vdt_run(struct work_struct *work)
 	struct vdt_dev *d = container_of(work, struct vdt_dev, work);
 	const struct vdt_cmd *c = &d->cmd;
 	struct vdt_result *r = &d->res;
+	struct iov_iter iter;
+	struct kvec kv;
 	u16 val;
 
 	switch (c->op) {
@@ -72,6 +75,18 @@ static void vdt_run(struct work_struct *work)
 		break;
 	case VDT_CHECK:
 		r->ret = iovsim_dma_check(&d->dma, c->iova, c->len);
+		break;
+	case VDT_TO_ITER:
+		kv.iov_base = r->data;
+		kv.iov_len = c->len;
+		iov_iter_kvec(&iter, READ, &kv, 1, c->len);
+		r->ret = iovsim_dma_to_iter(&d->dma, c->iova, c->len, &iter);
+		break;
+	case VDT_FROM_ITER:
+		kv.iov_base = (void *)c->data;
+		kv.iov_len = c->len;
+		iov_iter_kvec(&iter, WRITE, &kv, 1, c->len);
+		r->ret = iovsim_dma_from_iter(&d->dma, c->iova, c->len, &iter);
 		break;
 	default:
 		r->ret = -EINVAL;

@@ -21,6 +21,8 @@ enum vdt_op {
 	VDT_READ16,	/* iovsim_dma_read_le16() at @iova into @data */
 	VDT_WRITE16,	/* iovsim_dma_write_le16() of @data[0..2) at @iova */
 	VDT_CHECK,	/* iovsim_dma_check() of @len bytes at @iova */
+	VDT_TO_ITER,	/* iovsim_dma_to_iter() of @len bytes at @iova */
+	VDT_FROM_ITER,	/* iovsim_dma_from_iter() of @data[0..@len) */
 };
 
 struct vdt_cmd {
@@ -39,7 +41,7 @@ struct vdt_result {
 	__u64 pins;
 	__u64 rw_fallbacks;
 	__u64 invalidated;
-	__u8 data[VDT_MAX_DATA];	/* VDT_READ, VDT_READ16 */
+	__u8 data[VDT_MAX_DATA];	/* VDT_READ, VDT_READ16, VDT_TO_ITER */
 };
 
 #endif /* _IOVSIM_VFIO_DMA_TEST_H */
