@@ -19,6 +19,7 @@
 #include <linux/capability.h>
 #include <linux/types.h>
 #include <linux/vfio.h>
+#include <linux/virtio_ring.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -224,6 +225,85 @@ TEST_F(vfio, iov_iter)
 	EXPECT_EQ(-EFAULT, run(&self->io, VDT_TO_ITER, IOVA_A + BUF_SIZE - 8,
 			       0, 16));
 	EXPECT_EQ(-EFAULT, run(&self->io, VDT_FROM_ITER, IOVA_A - 8, 0, 16));
+}
+
+/*
+ * One chain through a queue laid out in the mapped buffer: descriptors at
+ * offset 0, driver area at 0x200, device area at 0x400; a readable buffer
+ * across the first page boundary, a writable one in the third page.
+ */
+#define RING_SIZE	8
+#define RD_OFF		(PAGE - 20)
+#define RD_LEN		40
+#define WR_OFF		(2 * PAGE + 0x100)
+#define WR_LEN		30
+
+struct wire_desc {
+	__u64 addr;
+	__u32 len;
+	__u16 a, b;	/* split: flags, next; packed: id, flags */
+};
+
+static int run_ring(struct vdt_io *io, bool packed)
+{
+	unsigned int i;
+
+	for (i = 0; i < WR_LEN; i++)
+		io->cmd->data[i] = (__u8)(0xc0 + i);
+	io->cmd->iova3 = IOVA_A + 0x400;
+	io->cmd->packed = packed;
+	io->cmd->size = RING_SIZE;
+	return run(io, VDT_RING, IOVA_A, IOVA_A + 0x200, 0);
+}
+
+TEST_F(vfio, ring_chain_split)
+{
+	struct wire_desc *d = (void *)self->a;
+	__u16 *avail = (void *)(self->a + 0x200);
+	__u16 *used = (void *)(self->a + 0x400);
+	__u32 *elem = (void *)(used + 2);
+
+	memset(self->a, 0, 0x800);
+	d[0] = (struct wire_desc){ IOVA_A + RD_OFF, RD_LEN, VRING_DESC_F_NEXT, 1 };
+	d[1] = (struct wire_desc){ IOVA_A + WR_OFF, WR_LEN, VRING_DESC_F_WRITE, 0 };
+	avail[2] = 0;		/* ring[0]: head 0 */
+	avail[1] = 1;		/* idx */
+
+	ASSERT_EQ(0, run_ring(&self->io, false));
+	EXPECT_EQ(RD_LEN, self->io.res->len);
+	EXPECT_EQ(0, memcmp(self->io.res->data, self->a + RD_OFF, RD_LEN));
+	EXPECT_EQ(0, memcmp(self->a + WR_OFF, self->io.cmd->data, WR_LEN));
+	EXPECT_EQ(1, used[1]);
+	EXPECT_EQ(0, elem[0]);
+	EXPECT_EQ(WR_LEN, elem[1]);
+
+	/* A fresh queue whose buffer lies outside the mapping: refused. */
+	memset(used, 0, 0x100);
+	d[2] = (struct wire_desc){ IOVA_A + BUF_SIZE - 4, 8, 0, 0 };
+	avail[2] = 2;
+	EXPECT_EQ(-EFAULT, run_ring(&self->io, false));
+	EXPECT_EQ(0, used[1]);
+}
+
+TEST_F(vfio, ring_chain_packed)
+{
+	struct wire_desc *d = (void *)self->a;
+	__u16 avail = 1 << VRING_PACKED_DESC_F_AVAIL;
+	__u16 used = avail | 1 << VRING_PACKED_DESC_F_USED;
+
+	memset(self->a, 0, 0x800);
+	d[0] = (struct wire_desc){ IOVA_A + RD_OFF, RD_LEN, 5,
+				   avail | VRING_DESC_F_NEXT };
+	d[1] = (struct wire_desc){ IOVA_A + WR_OFF, WR_LEN, 5,
+				   avail | VRING_DESC_F_WRITE };
+
+	ASSERT_EQ(0, run_ring(&self->io, true));
+	EXPECT_EQ(RD_LEN, self->io.res->len);
+	EXPECT_EQ(0, memcmp(self->io.res->data, self->a + RD_OFF, RD_LEN));
+	EXPECT_EQ(0, memcmp(self->a + WR_OFF, self->io.cmd->data, WR_LEN));
+	EXPECT_EQ(used, d[0].b);
+	EXPECT_EQ(5, d[0].a);
+	EXPECT_EQ(WR_LEN, d[0].len);
 }
 
 /* IOVAs outside the mapping are refused and change nothing. */

@@ -22,6 +22,7 @@
 #include <linux/workqueue.h>
 #include <iovsim/compat.h>
 #include <iovsim/dma.h>
+#include <iovsim/ring.h>
 
 #include "vfio_dma_test.h"
 
@@ -31,6 +32,7 @@
  * @lock: serializes commands: protects @cmd and @res
  * @work: runs @cmd on @dma
  * @dma: the VFIO DMA context, set up while the device is open
+ * @ring: the virtqueue VDT_RING runs a chain through
  * @cmd: the command being run
  * @res: its result
  */
@@ -39,12 +41,52 @@ struct vdt_dev {
 	struct mutex lock; /* one command at a time */
 	struct work_struct work;
 	struct iovsim_dma dma;
+	struct iovsim_ring ring;
 	struct vdt_cmd cmd;
 	struct vdt_result res;
 };
 
 static struct platform_device *vdt_pdev;
 static struct vdt_dev *vdt;
+
+/* VDT_RING: fetch one chain, exchange data with it, complete it. */
+static int vdt_ring(struct vdt_dev *d)
+{
+	const struct vdt_cmd *c = &d->cmd;
+	struct iovsim_ring_config cfg = {
+		.layout = c->packed ? IOVSIM_RING_PACKED : IOVSIM_RING_SPLIT,
+		.size = c->size,
+		.desc_addr = c->iova,
+		.driver_addr = c->iova2,
+		.device_addr = c->iova3,
+	};
+	struct iovsim_ring_seg segs[4];
+	struct iovsim_ring_chain chain = {
+		.segs = segs,
+		.max_segs = ARRAY_SIZE(segs),
+	};
+	int ret;
+
+	ret = iovsim_ring_init(&d->ring, &d->dma, &cfg);
+	if (ret)
+		return ret;
+	ret = iovsim_ring_get_chain(&d->ring, &chain);
+	if (ret <= 0)
+		return ret ? ret : -ENODATA;
+	if (chain.readable_len > VDT_MAX_DATA ||
+	    chain.writable_len > VDT_MAX_DATA)
+		return -E2BIG;
+	ret = iovsim_ring_chain_read(&d->ring, &chain, 0, d->res.data,
+				     chain.readable_len);
+	if (ret)
+		return ret;
+	ret = iovsim_ring_chain_write(&d->ring, &chain, 0, c->data,
+				      chain.writable_len);
+	if (ret)
+		return ret;
+	d->res.len = chain.readable_len;
+	return iovsim_ring_complete(&d->ring, &chain, chain.writable_len);
+}
 
 static void vdt_run(struct work_struct *work)
 {
@@ -81,6 +123,9 @@ static void vdt_run(struct work_struct *work)
 		kv.iov_len = c->len;
 		iov_iter_kvec(&iter, READ, &kv, 1, c->len);
 		r->ret = iovsim_dma_to_iter(&d->dma, c->iova, c->len, &iter);
+		break;
+	case VDT_RING:
+		r->ret = vdt_ring(d);
 		break;
 	case VDT_FROM_ITER:
 		kv.iov_base = (void *)c->data;

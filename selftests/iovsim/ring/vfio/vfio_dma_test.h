@@ -23,6 +23,13 @@ enum vdt_op {
 	VDT_CHECK,	/* iovsim_dma_check() of @len bytes at @iova */
 	VDT_TO_ITER,	/* iovsim_dma_to_iter() of @len bytes at @iova */
 	VDT_FROM_ITER,	/* iovsim_dma_from_iter() of @data[0..@len) */
+	/*
+	 * One chain through a ring of @size in layout @packed whose areas
+	 * are at @iova (descriptors), @iova2 (driver) and @iova3 (device):
+	 * its readable bytes go to the result's @data, @data goes to its
+	 * writable buffers, and the chain is completed with their length.
+	 */
+	VDT_RING,
 };
 
 struct vdt_cmd {
@@ -30,12 +37,15 @@ struct vdt_cmd {
 	__u32 len;
 	__u64 iova;
 	__u64 iova2;
+	__u64 iova3;
+	__u32 packed;
+	__u32 size;
 	__u8 data[VDT_MAX_DATA];
 };
 
 struct vdt_result {
 	__s32 ret;		/* what the iovsim_dma_* call returned */
-	__u32 pad;
+	__u32 len;		/* VDT_RING: bytes the chain's buffers read */
 	__u64 pinned;		/* struct iovsim_dma_vfio_stats, after it */
 	__u64 hits;
 	__u64 pins;
