@@ -154,7 +154,9 @@ void iovsim_dma_fini_vfio(struct iovsim_dma *dma);
  *
  * Call it from the VFIO device's @dma_unmap callback: it unpins every
  * cached page of the range, as VFIO requires before the unmap can
- * complete.  An access already in flight keeps its page alive until it
+ * complete, and for the next two jiffies reaches the range with
+ * vfio_dma_rw() rather than pinning it again (VFIO's unmap re-checks for
+ * pins after the callback).  An access already in flight keeps its page alive until it
  * ends (its data then goes to memory no longer mapped at that IOVA, as a
  * real device's DMA racing an unmap would).  May sleep.
  */

@@ -12,6 +12,7 @@
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/iommu.h>
+#include <linux/jiffies.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -23,6 +24,17 @@
 /* Pages one context keeps pinned: a ring's three areas and a few buffers. */
 #define IOVSIM_DMA_VFIO_CACHE	16
 
+/*
+ * After an invalidation, pages of the range are not pinned again for this
+ * long (accesses use vfio_dma_rw() meanwhile).  VFIO's unmap calls
+ * @dma_unmap, then retakes its lock and checks that nothing of the range
+ * is pinned; if a pin slipped in between it notifies again, and BUGs
+ * after ten retries in a row.  A device polling a page of the range could
+ * otherwise re-pin it in that window each time.  The unmap completes
+ * microseconds after the notification; two jiffies cover it.
+ */
+#define IOVSIM_DMA_VFIO_HOLDOFF	2
+
 /**
  * struct iovsim_dma_vfio - the pin cache of a VFIO DMA context
  * @vdev: the VFIO device whose container maps the IOVAs
@@ -32,6 +44,10 @@
  * @iova: page-aligned IOVA of each cache slot
  * @page: page pinned for each slot, or NULL for a free slot
  * @next: slot the next miss replaces (round robin)
+ * @held_first: first page-aligned IOVA of the range not to pin again yet
+ * @held_last: last IOVA of that range
+ * @held_until: jiffies until which the range is held off, if @held
+ * @held: a range is held off after an invalidation
  * @stats: counters for tests and debugging
  *
  * A mapping handed out by the backend holds its own reference on the
@@ -44,8 +60,23 @@ struct iovsim_dma_vfio {
 	u64 iova[IOVSIM_DMA_VFIO_CACHE];
 	struct page *page[IOVSIM_DMA_VFIO_CACHE];
 	unsigned int next;
+	u64 held_first;
+	u64 held_last;
+	unsigned long held_until;
+	bool held;
 	struct iovsim_dma_vfio_stats stats;
 };
+
+/* May @iova be pinned now?  @v->lock held. */
+static bool iovsim_dma_vfio_may_pin(struct iovsim_dma_vfio *v, u64 iova)
+{
+	if (!v->held || iova < v->held_first || iova > v->held_last)
+		return true;
+	if (time_before(jiffies, v->held_until))
+		return false;
+	v->held = false;
+	return true;
+}
 
 /* Unpin slot @i; @v->lock held. */
 static void iovsim_dma_vfio_drop(struct iovsim_dma_vfio *v, unsigned int i)
@@ -77,6 +108,10 @@ static int iovsim_dma_vfio_get(struct iovsim_dma_vfio *v, u64 iova,
 		}
 	}
 
+	if (!iovsim_dma_vfio_may_pin(v, iova)) {
+		mutex_unlock(&v->lock);
+		return -EOPNOTSUPP;
+	}
 	ret = vfio_pin_pages(v->vdev, iova, 1, IOMMU_READ | IOMMU_WRITE,
 			     &page);
 	if (ret != 1) {
@@ -210,6 +245,16 @@ void iovsim_dma_vfio_invalidate(struct iovsim_dma *dma, u64 iova, u64 len)
 	if (!v || !len)
 		return;
 	mutex_lock(&v->lock);
+	if (v->held) {
+		/* Two unmaps in a row: hold off both (and what lies between). */
+		v->held_first = min(v->held_first, start);
+		v->held_last = max(v->held_last, iova + (len - 1));
+	} else {
+		v->held_first = start;
+		v->held_last = iova + (len - 1);
+	}
+	v->held_until = jiffies + IOVSIM_DMA_VFIO_HOLDOFF;
+	v->held = true;
 	for (i = 0; i < IOVSIM_DMA_VFIO_CACHE; i++) {
 		if (v->page[i] && v->iova[i] >= start &&
 		    v->iova[i] <= iova + (len - 1)) {

@@ -341,6 +341,7 @@ TEST_F(vfio, unmap_invalidates_cache)
 	EXPECT_EQ(0, self->io.res->pinned);
 	EXPECT_EQ(NR_PAGES, self->io.res->invalidated);
 
+	/* Right after the unmap the range is reached without pinning... */
 	b = buf_alloc(77);
 	ASSERT_NE(NULL, b);
 	ASSERT_EQ(0, dma_map(self->container, b, IOVA_A, BUF_SIZE));
@@ -348,6 +349,12 @@ TEST_F(vfio, unmap_invalidates_cache)
 	EXPECT_EQ(0, memcmp(self->io.res->data, b, BUF_SIZE));
 	ASSERT_EQ(0, run(&self->io, VDT_WRITE, IOVA_A + 5, 0, 8));
 	EXPECT_EQ(0, memcmp(b + 5, self->io.cmd->data, 8));
+
+	/* ...and pinned again once the two-jiffy hold-off is over. */
+	usleep(200 * 1000);
+	ASSERT_EQ(0, run(&self->io, VDT_READ, IOVA_A + 7, 0, BUF_SIZE - 7));
+	EXPECT_EQ(0, memcmp(self->io.res->data, b + 7, BUF_SIZE - 7));
+	EXPECT_EQ(NR_PAGES, self->io.res->pinned);
 	munmap(b, BUF_SIZE);
 }
 
