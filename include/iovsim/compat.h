@@ -12,6 +12,7 @@
 #include <linux/pci.h>
 #include <linux/string.h>
 #include <linux/virtio_config.h>
+#include <linux/vfio.h>
 
 /*
  * The target kernel's version: LINUX_VERSION_CODE, spelled so that the
@@ -101,6 +102,22 @@ iovsim_vq_info_get(iovsim_vq_callback_t *callbacks[],
 	return (struct iovsim_vq_info){ .name = names[i],
 					.callback = callbacks[i],
 					.ctx = ctx ? ctx[i] : false };
+}
+#endif
+
+/*
+ * Up to 6.1 the @release op of a vfio_device must free it with
+ * vfio_free_device(); from 6.2 the VFIO core frees it after @release.
+ * Call this last in @release.
+ */
+#if KERNEL_VERSION(6, 2, 0) <= IOVSIM_KERNEL
+static inline void iovsim_vfio_release_free(struct vfio_device *vdev)
+{
+}
+#else
+static inline void iovsim_vfio_release_free(struct vfio_device *vdev)
+{
+	vfio_free_device(vdev);
 }
 #endif
 

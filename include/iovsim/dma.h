@@ -18,7 +18,9 @@
 #include <linux/types.h>
 
 struct iovsim_dma;
+struct iovsim_dma_vfio;
 struct iov_iter;
+struct vfio_device;
 
 /**
  * struct iovsim_dma_ops - backend of a DMA context
@@ -32,15 +34,25 @@ struct iov_iter;
  * @check: optional fast test that the whole range is covered, without
  *	mapping it; return 0 or -EFAULT.  When NULL, the range is checked by
  *	mapping it piece by piece.
+ * @rw: optional copy of the whole range [@addr, @addr + @len) to
+ *	(@write false) or from (@write true) @buf without a CPU mapping.
+ *	@map returns -EOPNOTSUPP for a range it covers but cannot map; the
+ *	common helpers then move the bytes through @rw (without @rw they
+ *	fail with -EFAULT).  Return 0 or -EFAULT.  Same range guarantees as
+ *	@map.  A backend with @rw must have a @check.
  *
  * The callbacks may be called concurrently on one context from any
- * number of threads, and from atomic context: they must not sleep.
+ * number of threads.  Those of the in-host and plain-memory backends may
+ * be called from atomic context and never sleep; those of the VFIO
+ * backend sleep (see iovsim_dma_init_vfio()).
  */
 struct iovsim_dma_ops {
 	int (*map)(const struct iovsim_dma *dma, u64 addr, size_t len,
 		   void **ptr, size_t *mapped);
 	void (*unmap)(const struct iovsim_dma *dma, void *ptr);
 	int (*check)(const struct iovsim_dma *dma, u64 addr, u64 len);
+	int (*rw)(const struct iovsim_dma *dma, u64 addr, void *buf,
+		  size_t len, bool write);
 };
 
 /**
@@ -48,14 +60,18 @@ struct iovsim_dma_ops {
  * @ops: the backend
  * @mem_base: plain-memory backend: CPU address of DMA address 0
  * @mem_size: plain-memory backend: number of bytes from @mem_base on
+ * @vfio: VFIO backend: the device and its cache of pinned pages
  *
- * A context is set up once by iovsim_dma_init_host() or
- * iovsim_dma_init_mem() and is read-only afterwards, so it needs no lock.
+ * A context is set up once by iovsim_dma_init_host(),
+ * iovsim_dma_init_mem() or iovsim_dma_init_vfio() and is read-only
+ * afterwards, so it needs no lock.  The VFIO pin cache it points to has a
+ * lock of its own.
  */
 struct iovsim_dma {
 	const struct iovsim_dma_ops *ops;
 	void *mem_base;
 	size_t mem_size;
+	struct iovsim_dma_vfio *vfio;
 };
 
 /**
@@ -79,6 +95,80 @@ void iovsim_dma_init_mem(struct iovsim_dma *dma, void *base, size_t size);
  * mapped with kmap_local_page() for the duration of one copy.
  */
 void iovsim_dma_init_host(struct iovsim_dma *dma);
+
+/**
+ * struct iovsim_dma_vfio_stats - counters of a VFIO DMA context
+ * @pinned: pages the cache holds pinned now
+ * @hits: mappings served from the cache
+ * @pins: pages pinned with vfio_pin_pages()
+ * @rw_fallbacks: accesses done with vfio_dma_rw() because pinning failed
+ * @invalidated: pages unpinned because user space unmapped their IOVA
+ */
+struct iovsim_dma_vfio_stats {
+	u64 pinned;
+	u64 hits;
+	u64 pins;
+	u64 rw_fallbacks;
+	u64 invalidated;
+};
+
+/**
+ * iovsim_dma_init_vfio() - set up a DMA context on a VFIO device's IOVAs
+ * @dma: the context
+ * @vdev: an emulated-IOMMU VFIO device (an mdev) whose ops have a
+ *	@dma_unmap callback
+ *
+ * DMA addresses are IOVAs of the container user space attached @vdev to
+ * (VFIO_IOMMU_MAP_DMA).  Pages are pinned with vfio_pin_pages() on first
+ * use and kept in a small per-context cache (evicted round robin); when
+ * a page cannot be pinned (no CAP_IPC_LOCK and RLIMIT_MEMLOCK reached, a
+ * read-only mapping written to...) the access falls back to
+ * vfio_dma_rw().  IOVAs not mapped in the container fail with -EFAULT.
+ *
+ * Caller context: the accessors of a VFIO context sleep, and VFIO serves
+ * them only from the process that mapped the IOVAs or from a kernel
+ * thread: use the context from the device's work item (or a kthread),
+ * never from atomic context nor from another process's system call.  Use
+ * it only while @vdev is open: set it up in @open_device, call
+ * iovsim_dma_vfio_invalidate() from @dma_unmap, and in @close_device
+ * stop every user then call iovsim_dma_fini_vfio().
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int iovsim_dma_init_vfio(struct iovsim_dma *dma, struct vfio_device *vdev);
+
+/**
+ * iovsim_dma_fini_vfio() - tear down a VFIO DMA context
+ * @dma: a context iovsim_dma_init_vfio() set up
+ *
+ * Unpins every cached page and frees the cache.  No access may be in
+ * flight or start afterwards.
+ */
+void iovsim_dma_fini_vfio(struct iovsim_dma *dma);
+
+/**
+ * iovsim_dma_vfio_invalidate() - forget pinned pages of an unmapped range
+ * @dma: a VFIO context
+ * @iova: first IOVA user space unmapped
+ * @len: length of the unmapped range
+ *
+ * Call it from the VFIO device's @dma_unmap callback: it unpins every
+ * cached page of the range, as VFIO requires before the unmap can
+ * complete, and for the next two jiffies reaches the range with
+ * vfio_dma_rw() rather than pinning it again (VFIO's unmap re-checks for
+ * pins after the callback).  An access already in flight keeps its page alive until it
+ * ends (its data then goes to memory no longer mapped at that IOVA, as a
+ * real device's DMA racing an unmap would).  May sleep.
+ */
+void iovsim_dma_vfio_invalidate(struct iovsim_dma *dma, u64 iova, u64 len);
+
+/**
+ * iovsim_dma_vfio_get_stats() - read a VFIO context's counters
+ * @dma: a VFIO context
+ * @stats: where to store them
+ */
+void iovsim_dma_vfio_get_stats(struct iovsim_dma *dma,
+			       struct iovsim_dma_vfio_stats *stats);
 
 /**
  * iovsim_dma_check() - check that a DMA range is valid, without access

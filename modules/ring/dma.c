@@ -32,6 +32,9 @@ int iovsim_dma_check(const struct iovsim_dma *dma, u64 addr, u64 len)
 	while (len) {
 		ret = iovsim_dma_map(dma, addr, min_t(u64, len, SIZE_MAX),
 				     &ptr, &n);
+		/* A backend with @rw has a @check: never here. */
+		if (ret == -EOPNOTSUPP)
+			return -EFAULT;
 		if (ret)
 			return ret;
 		iovsim_dma_unmap(dma, ptr);
@@ -56,6 +59,8 @@ int iovsim_dma_read(const struct iovsim_dma *dma, void *dst, u64 addr,
 
 	while (len) {
 		ret = iovsim_dma_map(dma, addr, len, &ptr, &n);
+		if (ret == -EOPNOTSUPP)
+			return iovsim_dma_rw(dma, addr, out, len, false);
 		if (ret)
 			return ret;
 		memcpy(out, ptr, n);
@@ -82,6 +87,9 @@ int iovsim_dma_write(const struct iovsim_dma *dma, u64 addr, const void *src,
 
 	while (len) {
 		ret = iovsim_dma_map(dma, addr, len, &ptr, &n);
+		/* @rw only reads @buf when @write is set. */
+		if (ret == -EOPNOTSUPP)
+			return iovsim_dma_rw(dma, addr, (void *)in, len, true);
 		if (ret)
 			return ret;
 		memcpy(ptr, in, n);
@@ -93,6 +101,29 @@ int iovsim_dma_write(const struct iovsim_dma *dma, u64 addr, const void *src,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(iovsim_dma_write);
+
+/* The rest of a copy one of whose ranges the backend cannot map. */
+static int iovsim_dma_copy_bounce(const struct iovsim_dma *dma, u64 dst,
+				  u64 src, size_t len)
+{
+	u8 buf[IOVSIM_DMA_BOUNCE];
+	size_t n;
+	int ret;
+
+	while (len) {
+		n = min(len, sizeof(buf));
+		ret = iovsim_dma_read(dma, buf, src, n);
+		if (ret)
+			return ret;
+		ret = iovsim_dma_write(dma, dst, buf, n);
+		if (ret)
+			return ret;
+		src += n;
+		dst += n;
+		len -= n;
+	}
+	return 0;
+}
 
 int iovsim_dma_copy(const struct iovsim_dma *dma, u64 dst, u64 src,
 		    size_t len)
@@ -110,9 +141,15 @@ int iovsim_dma_copy(const struct iovsim_dma *dma, u64 dst, u64 src,
 
 	while (len) {
 		ret = iovsim_dma_map(dma, src, len, &from, &nfrom);
+		if (ret == -EOPNOTSUPP)
+			return iovsim_dma_copy_bounce(dma, dst, src, len);
 		if (ret)
 			return ret;
 		ret = iovsim_dma_map(dma, dst, nfrom, &to, &nto);
+		if (ret == -EOPNOTSUPP) {
+			iovsim_dma_unmap(dma, from);
+			return iovsim_dma_copy_bounce(dma, dst, src, len);
+		}
 		if (ret)
 			goto unmap_src;
 		n = min(nfrom, nto);
@@ -133,6 +170,7 @@ EXPORT_SYMBOL_GPL(iovsim_dma_copy);
 
 int iovsim_dma_read_le16(const struct iovsim_dma *dma, u64 addr, u16 *val)
 {
+	__le16 raw;
 	void *ptr;
 	size_t n;
 	int ret;
@@ -143,6 +181,13 @@ int iovsim_dma_read_le16(const struct iovsim_dma *dma, u64 addr, u16 *val)
 	if (ret)
 		return ret;
 	ret = iovsim_dma_map(dma, addr, sizeof(__le16), &ptr, &n);
+	if (ret == -EOPNOTSUPP) {
+		/* Not single-copy atomic: @rw's copy is the backend's. */
+		ret = iovsim_dma_rw(dma, addr, &raw, sizeof(raw), false);
+		if (!ret)
+			*val = le16_to_cpu(raw);
+		return ret;
+	}
 	if (ret)
 		return ret;
 	/* An aligned u16 never straddles two backend pieces. */
@@ -157,6 +202,7 @@ EXPORT_SYMBOL_GPL(iovsim_dma_read_le16);
 
 int iovsim_dma_write_le16(const struct iovsim_dma *dma, u64 addr, u16 val)
 {
+	__le16 raw;
 	void *ptr;
 	size_t n;
 	int ret;
@@ -167,6 +213,10 @@ int iovsim_dma_write_le16(const struct iovsim_dma *dma, u64 addr, u16 val)
 	if (ret)
 		return ret;
 	ret = iovsim_dma_map(dma, addr, sizeof(__le16), &ptr, &n);
+	if (ret == -EOPNOTSUPP) {
+		raw = cpu_to_le16(val);
+		return iovsim_dma_rw(dma, addr, &raw, sizeof(raw), true);
+	}
 	if (ret)
 		return ret;
 	if (WARN_ON_ONCE(n != sizeof(__le16)))

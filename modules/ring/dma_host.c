@@ -80,5 +80,6 @@ void iovsim_dma_init_host(struct iovsim_dma *dma)
 	dma->ops = &iovsim_dma_host_ops;
 	dma->mem_base = NULL;
 	dma->mem_size = 0;
+	dma->vfio = NULL;
 }
 EXPORT_SYMBOL_GPL(iovsim_dma_init_host);

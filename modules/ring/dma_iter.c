@@ -4,11 +4,44 @@
  */
 #include <linux/errno.h>
 #include <linux/export.h>
+#include <linux/minmax.h>
 #include <linux/types.h>
 #include <linux/uio.h>
 #include <iovsim/dma.h>
 
 #include "dma_map.h"
+
+/*
+ * The rest of an iov_iter copy over a range the backend cannot map,
+ * bounced through a small buffer and the backend's @rw.
+ */
+static int iovsim_dma_iter_bounce(const struct iovsim_dma *dma, u64 addr,
+				  size_t len, struct iov_iter *iter, bool to)
+{
+	u8 buf[IOVSIM_DMA_BOUNCE];
+	size_t n;
+	int ret;
+
+	while (len) {
+		n = min(len, sizeof(buf));
+		if (to) {
+			ret = iovsim_dma_rw(dma, addr, buf, n, false);
+			if (ret)
+				return ret;
+			if (copy_to_iter(buf, n, iter) != n)
+				return -EFAULT;
+		} else {
+			if (copy_from_iter(buf, n, iter) != n)
+				return -EFAULT;
+			ret = iovsim_dma_rw(dma, addr, buf, n, true);
+			if (ret)
+				return ret;
+		}
+		addr += n;
+		len -= n;
+	}
+	return 0;
+}
 
 int iovsim_dma_to_iter(const struct iovsim_dma *dma, u64 addr, size_t len,
 		       struct iov_iter *iter)
@@ -23,6 +56,8 @@ int iovsim_dma_to_iter(const struct iovsim_dma *dma, u64 addr, size_t len,
 
 	while (len) {
 		ret = iovsim_dma_map(dma, addr, len, &ptr, &n);
+		if (ret == -EOPNOTSUPP)
+			return iovsim_dma_iter_bounce(dma, addr, len, iter, true);
 		if (ret)
 			return ret;
 		copied = copy_to_iter(ptr, n, iter);
@@ -49,6 +84,8 @@ int iovsim_dma_from_iter(const struct iovsim_dma *dma, u64 addr, size_t len,
 
 	while (len) {
 		ret = iovsim_dma_map(dma, addr, len, &ptr, &n);
+		if (ret == -EOPNOTSUPP)
+			return iovsim_dma_iter_bounce(dma, addr, len, iter, false);
 		if (ret)
 			return ret;
 		copied = copy_from_iter(ptr, n, iter);

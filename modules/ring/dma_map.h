@@ -42,6 +42,21 @@ static inline int iovsim_dma_map(const struct iovsim_dma *dma, u64 addr,
 	return 0;
 }
 
+/*
+ * The backend's @map returned -EOPNOTSUPP for [@addr, @addr + @len): move
+ * the bytes through its @rw instead.  Without @rw the range is unusable.
+ */
+static inline int iovsim_dma_rw(const struct iovsim_dma *dma, u64 addr,
+				void *buf, size_t len, bool write)
+{
+	if (!dma->ops->rw)
+		return -EFAULT;
+	return dma->ops->rw(dma, addr, buf, len, write);
+}
+
+/* Bytes of the on-stack bounce buffer used when two ranges meet via @rw. */
+#define IOVSIM_DMA_BOUNCE	256
+
 static inline void iovsim_dma_unmap(const struct iovsim_dma *dma, void *ptr)
 {
 	if (dma->ops->unmap)

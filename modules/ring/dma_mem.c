@@ -37,5 +37,6 @@ void iovsim_dma_init_mem(struct iovsim_dma *dma, void *base, size_t size)
 	dma->ops = &iovsim_dma_mem_ops;
 	dma->mem_base = base;
 	dma->mem_size = size;
+	dma->vfio = NULL;
 }
 EXPORT_SYMBOL_GPL(iovsim_dma_init_mem);

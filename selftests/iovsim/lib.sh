@@ -55,7 +55,7 @@ iovsim_module_loaded() {
 # from the build tree when it has it, else with modprobe. Does nothing if
 # the module is already loaded. Returns insmod/modprobe's status.
 iovsim_load() {
-	local name=$1 file dep
+	local name=$1 file dep before m
 	shift
 	iovsim_module_loaded "$name" && return 0
 	file=$(iovsim_module_file "$name")
@@ -65,7 +65,15 @@ iovsim_load() {
 		done
 		insmod "$file" "$@" || return
 	else
+		# modprobe also loads soft dependencies (vfio brings
+		# vfio_iommu_type1): track every module it added, oldest
+		# first (/proc/modules lists the newest first).
+		before=$(cut -d ' ' -f 1 /proc/modules)
 		modprobe "$name" "$@" || return
+		for m in $(cut -d ' ' -f 1 /proc/modules | tac); do
+			grep -q -x "$m" <<<"$before" || IOVSIM_LOADED+=("$m")
+		done
+		return 0
 	fi
 	IOVSIM_LOADED+=("$name")
 }

@@ -872,4 +872,109 @@ TEST(dma_bounds)
 	EXPECT_EQ(-EOVERFLOW, iovsim_dma_write_le16(&dma, UINT64_MAX - 1, 1));
 }
 
+/*
+ * A backend that maps only the first half of its memory and reaches the
+ * second half through @rw, as the VFIO backend does with pages it cannot
+ * pin: the common helpers must fall back to @rw for exactly those pieces.
+ */
+#define RW_MEM_SIZE	8192
+#define RW_MAPPED	4096
+
+static u8 rw_mem[RW_MEM_SIZE];
+static unsigned int rw_calls;
+
+static int rw_test_map(const struct iovsim_dma *dma, u64 addr, size_t len,
+		       void **ptr, size_t *mapped)
+{
+	if (addr >= RW_MEM_SIZE)
+		return -EFAULT;
+	if (addr >= RW_MAPPED)
+		return -EOPNOTSUPP;
+	*ptr = rw_mem + addr;
+	*mapped = len < RW_MAPPED - addr ? len : RW_MAPPED - addr;
+	return 0;
+}
+
+static int rw_test_check(const struct iovsim_dma *dma, u64 addr, u64 len)
+{
+	return addr >= RW_MEM_SIZE || len > RW_MEM_SIZE - addr ? -EFAULT : 0;
+}
+
+static int rw_test_rw(const struct iovsim_dma *dma, u64 addr, void *buf,
+		      size_t len, bool write)
+{
+	rw_calls++;
+	if (rw_test_check(dma, addr, len))
+		return -EFAULT;
+	if (write)
+		memcpy(rw_mem + addr, buf, len);
+	else
+		memcpy(buf, rw_mem + addr, len);
+	return 0;
+}
+
+TEST(dma_rw_fallback)
+{
+	struct iovsim_dma_ops ops = {
+		.map = rw_test_map,
+		.check = rw_test_check,
+		.rw = rw_test_rw,
+	};
+	struct iovsim_dma dma = { .ops = &ops };
+	u8 buf[1000], want[1000];
+	unsigned int i;
+	u16 v;
+
+	for (i = 0; i < RW_MEM_SIZE; i++)
+		rw_mem[i] = (u8)(i * 7 + (i >> 8));
+
+	/* Straddling the boundary: map for the first piece, @rw after. */
+	rw_calls = 0;
+	memcpy(want, rw_mem + RW_MAPPED - 100, sizeof(want));
+	EXPECT_EQ(0, iovsim_dma_read(&dma, buf, RW_MAPPED - 100, sizeof(buf)));
+	EXPECT_EQ(0, memcmp(buf, want, sizeof(buf)));
+	EXPECT_EQ(1, rw_calls);
+
+	memset(buf, 0x5c, sizeof(buf));
+	EXPECT_EQ(0, iovsim_dma_write(&dma, RW_MAPPED - 10, buf, sizeof(buf)));
+	EXPECT_EQ(0, memcmp(rw_mem + RW_MAPPED - 10, buf, sizeof(buf)));
+	EXPECT_EQ(2, rw_calls);
+
+	/* Copies in both directions and within the @rw half, bounced. */
+	memcpy(want, rw_mem + 100, sizeof(want));
+	EXPECT_EQ(0, iovsim_dma_copy(&dma, RW_MAPPED + 500, 100, sizeof(want)));
+	EXPECT_EQ(0, memcmp(rw_mem + RW_MAPPED + 500, want, sizeof(want)));
+	memcpy(want, rw_mem + RW_MAPPED + 2000, sizeof(want));
+	EXPECT_EQ(0, iovsim_dma_copy(&dma, 7, RW_MAPPED + 2000, sizeof(want)));
+	EXPECT_EQ(0, memcmp(rw_mem + 7, want, sizeof(want)));
+	memcpy(want, rw_mem + RW_MAPPED + 3000, sizeof(want));
+	EXPECT_EQ(0, iovsim_dma_copy(&dma, RW_MAPPED + 1, RW_MAPPED + 3000,
+				     sizeof(want)));
+	EXPECT_EQ(0, memcmp(rw_mem + RW_MAPPED + 1, want, sizeof(want)));
+
+	EXPECT_EQ(0, iovsim_dma_write_le16(&dma, RW_MAPPED + 8, 0xbeef));
+	EXPECT_EQ(0xef, rw_mem[RW_MAPPED + 8]);
+	EXPECT_EQ(0xbe, rw_mem[RW_MAPPED + 9]);
+	EXPECT_EQ(0, iovsim_dma_read_le16(&dma, RW_MAPPED + 8, &v));
+	EXPECT_EQ(0xbeef, v);
+
+	/* Bounds still hold, and nothing is written past them. */
+	memcpy(want, rw_mem + RW_MEM_SIZE - 16, 16);
+	EXPECT_EQ(-EFAULT, iovsim_dma_write(&dma, RW_MEM_SIZE - 16, buf, 17));
+	EXPECT_EQ(0, memcmp(rw_mem + RW_MEM_SIZE - 16, want, 16));
+	EXPECT_EQ(-EFAULT, iovsim_dma_read(&dma, buf, RW_MEM_SIZE, 1));
+	EXPECT_EQ(-EFAULT, iovsim_dma_copy(&dma, 0, RW_MEM_SIZE - 8, 16));
+	EXPECT_EQ(-EFAULT, iovsim_dma_read_le16(&dma, RW_MEM_SIZE, &v));
+	EXPECT_EQ(0, iovsim_dma_check(&dma, 0, RW_MEM_SIZE));
+	EXPECT_EQ(-EFAULT, iovsim_dma_check(&dma, 1, RW_MEM_SIZE));
+
+	/* Without @rw, a range the backend cannot map is unusable. */
+	ops.rw = NULL;
+	EXPECT_EQ(-EFAULT, iovsim_dma_read(&dma, buf, RW_MAPPED, 1));
+	EXPECT_EQ(-EFAULT, iovsim_dma_write_le16(&dma, RW_MAPPED, 1));
+	EXPECT_EQ(-EFAULT, iovsim_dma_copy(&dma, 0, RW_MAPPED, 8));
+	EXPECT_EQ(0, iovsim_dma_read(&dma, buf, RW_MAPPED - sizeof(buf),
+				     sizeof(buf)));
+}
+
 TEST_HARNESS_MAIN
