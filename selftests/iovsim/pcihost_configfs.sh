@@ -10,7 +10,7 @@
 
 pcihost_setup
 ktap_print_header
-ktap_set_plan 19
+ktap_set_plan 20
 
 dev=$CFS/pcitest/cf
 mkdir "$dev"
@@ -38,6 +38,9 @@ pcihost_check "a device directory has model, slot, enable, address, nvec, revisi
 pcihost_check "model reads pcitest, not writable" \
 	test "$(cat "$dev/model")" = pcitest -a \
 	"$(write_errno "$dev/model" other)" != OK
+pcihost_check "address is empty while disabled, not writable" \
+	test -z "$(cat "$dev/address")" -a \
+	"$(write_errno "$dev/address" 10000:00:01.0)" != OK
 
 bad slot abc EINVAL
 bad slot 32 ERANGE
