@@ -13,7 +13,7 @@
 
 pcihost_setup nr_fns=1
 ktap_print_header
-ktap_set_plan 16
+ktap_set_plan 17
 
 dom=$(pcihost_domain)
 a=$dom:00:00.0
@@ -92,6 +92,16 @@ bad "0 16384 4096" EIO "bus mastering disabled"
 setpci -s "$a" "COMMAND=$cmd"
 pcihost_check "bus mastering enabled again: copies work" \
 	test "$(write_errno "$d/dma" "0 16384 4096")" = OK
+
+# With the completion vector masked the driver still sees the copy end;
+# the interrupt is delivered once unmasked.
+n0=$(handled0)
+echo "0 1" >"$d/mask"
+r=$(write_errno "$d/dma" "0 20480 4096")
+masked=$(handled0)
+echo "0 0" >"$d/mask"
+pcihost_check "a copy with its vector masked: $r, IRQs +$((masked - n0)) masked, +$(($(handled0) - n0)) after unmask" \
+	test "$r" = OK -a "$masked" -eq "$n0" -a $(($(handled0) - n0)) -eq 1
 
 # Hot-remove and hot-add of a second function while its driver copies and
 # rings doorbells in a loop.
