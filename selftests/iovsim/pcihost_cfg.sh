@@ -66,11 +66,11 @@ pcihost_check "reset_method offers flr" \
 	grep -qw flr "$PCIDEVS/$a/reset_method"
 
 echo 0x55aa55aa55aa55aa >"$DBG/$a/scratch"
-before=$(cat "$DBG/$a/scratch")
+before=$(<"$DBG/$a/scratch")
 echo 1 >"$PCIDEVS/$a/reset"
-pcihost_check "FLR resets the model ($before, then $(cat "$DBG/$a/scratch")), the BARs still decode" \
+pcihost_check "FLR resets the model ($before, then $(<"$DBG/$a/scratch")), the BARs still decode" \
 	test "$before" = 0x55aa55aa55aa55aa -a \
-	"$(cat "$DBG/$a/scratch")" = 0x0000000000000000 -a \
+	"$(<"$DBG/$a/scratch")" = 0x0000000000000000 -a \
 	"$(cut -d' ' -f2 "$DBG/$a/id")" = 0x7e570001
 
 ktap_finished

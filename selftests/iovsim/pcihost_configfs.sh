@@ -10,7 +10,7 @@
 
 pcihost_setup
 ktap_print_header
-ktap_set_plan 19
+ktap_set_plan 20
 
 dev=$CFS/pcitest/cf
 mkdir "$dev"
@@ -19,16 +19,16 @@ mkdir "$dev"
 # attribute reads the same as before.
 bad() {
 	local attr=$1 val=$2 want=$3 before got lines
-	before=$(cat "$dev/$attr")
+	before=$(<"$dev/$attr")
 	dmesg_mark
 	got=$(write_errno "$dev/$attr" "$val")
 	lines=$(dmesg_since | grep -c .)
 	if [ "$got" = "$want" ] && [ "$lines" -eq 1 ] &&
-		[ "$(cat "$dev/$attr")" = "$before" ]; then
+		[ "$(<"$dev/$attr")" = "$before" ]; then
 		ktap_test_pass "$attr <- '$val': $want, one log line, unchanged"
 	else
 		dmesg_since | sed 's/^/# /'
-		ktap_test_fail "$attr <- '$val': got $got, $lines log lines, '$(cat "$dev/$attr")' (was '$before')"
+		ktap_test_fail "$attr <- '$val': got $got, $lines log lines, '$(<"$dev/$attr")' (was '$before')"
 	fi
 }
 
@@ -36,8 +36,11 @@ pcihost_check "a device directory has model, slot, enable, address, nvec, revisi
 	eval 'for f in model slot enable address nvec revision; do
 		[ -e "$dev/$f" ] || exit 1; done'
 pcihost_check "model reads pcitest, not writable" \
-	test "$(cat "$dev/model")" = pcitest -a \
+	test "$(<"$dev/model")" = pcitest -a \
 	"$(write_errno "$dev/model" other)" != OK
+pcihost_check "address is empty while disabled, not writable" \
+	test -z "$(<"$dev/address")" -a \
+	"$(write_errno "$dev/address" 10000:00:01.0)" != OK
 
 bad slot abc EINVAL
 bad slot 32 ERANGE
@@ -58,10 +61,10 @@ write_errno "$dev/slot" 5 >/dev/null
 write_errno "$dev/nvec" 8 >/dev/null
 write_errno "$dev/revision" 7 >/dev/null
 write_errno "$dev/enable" 1 >/dev/null
-a=$(cat "$dev/address")
+a=$(<"$dev/address")
 pcihost_check "enable honours slot, nvec, revision ($a)" \
 	test "${a#*:00:}" = 05.0 -a \
-	"$(cat "$PCIDEVS/$a/revision")" = 0x07 -a \
+	"$(<"$PCIDEVS/$a/revision")" = 0x07 -a \
 	"$(grep -c ' iovsim .*iovsim_pcitest' /proc/interrupts)" -eq 8
 
 bad slot 6 EBUSY
@@ -74,12 +77,12 @@ dmesg_mark
 got=$(write_errno "$CFS/pcitest/cf2/enable" 1)
 pcihost_check "enabling a second device on a taken slot: $got, one log line" \
 	test "$got" = EBUSY -a "$(dmesg_since | grep -c .)" -eq 1 -a \
-	"$(cat "$CFS/pcitest/cf2/enable")" = 0
+	"$(<"$CFS/pcitest/cf2/enable")" = 0
 rmdir "$CFS/pcitest/cf2"
 
 write_errno "$dev/enable" 0 >/dev/null
 pcihost_check "disable removes the function, address empties" \
-	test ! -e "$PCIDEVS/$a" -a -z "$(cat "$dev/address")"
+	test ! -e "$PCIDEVS/$a" -a -z "$(<"$dev/address")"
 rmdir "$dev"
 
 ktap_finished

@@ -29,15 +29,15 @@ pcihost_check "two functions at 00.0 and 01.0" \
 	test "$(pcihost_fns | tr '\n' ' ')" = "$a0 $a1 "
 
 ids_ok() {
-	[ "$(cat "$PCIDEVS/$a0/vendor")" = 0x1b36 ] &&
-	[ "$(cat "$PCIDEVS/$a0/device")" = 0x10f0 ] &&
-	[ "$(cat "$PCIDEVS/$a0/class")" = 0xff0000 ] &&
-	[ "$(cat "$PCIDEVS/$a0/subsystem_vendor")" = 0x1b36 ]
+	[ "$(<"$PCIDEVS/$a0/vendor")" = 0x1b36 ] &&
+	[ "$(<"$PCIDEVS/$a0/device")" = 0x10f0 ] &&
+	[ "$(<"$PCIDEVS/$a0/class")" = 0xff0000 ] &&
+	[ "$(<"$PCIDEVS/$a0/subsystem_vendor")" = 0x1b36 ]
 }
 pcihost_check "vendor, device, class and subsystem IDs" ids_ok
 
 pcihost_check "iovsim_pcitest bound, driver_override set" \
-	test "$(pcihost_driver "$a0")/$(cat "$PCIDEVS/$a0/driver_override")" = \
+	test "$(pcihost_driver "$a0")/$(<"$PCIDEVS/$a0/driver_override")" = \
 	"iovsim_pcitest/iovsim_pcitest"
 
 # resource: "start end flags" per BAR; BAR 0 and 2 are 4 KiB 64-bit memory.
@@ -83,7 +83,7 @@ fi
 pcihost_check "4 KiB configuration space" \
 	test "$(stat -c %s "$PCIDEVS/$a0/config")" -eq 4096
 
-absent=$(cat "$DBG/$a0/absent")
+absent=$(<"$DBG/$a0/absent")
 pcihost_check "an absent function reads all-ones with an error ($absent)" \
 	test "${absent%% *}" = 0xffffffff -a "${absent##* }" != 0
 

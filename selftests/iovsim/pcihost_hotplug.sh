@@ -27,7 +27,7 @@ pcihost_check "$CYCLES configfs enable/disable cycles, driver bound each time (f
 	test "$fail" -eq 0
 
 echo 1 >"$dev/enable"
-a=$(cat "$dev/address")
+a=$(<"$dev/address")
 fail=0
 for ((i = 1; i <= 20; i++)); do
 	echo 1 >"$PCIDEVS/$a/remove"

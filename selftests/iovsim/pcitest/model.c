@@ -170,6 +170,7 @@ static void pcitest_dma_work(struct work_struct *work)
 
 	spin_lock_irqsave(&st->lock, flags);
 	if (gen != st->gen) {
+		st->dma_status = PCITEST_DMA_IDLE;
 		spin_unlock_irqrestore(&st->lock, flags);
 		return;
 	}
@@ -235,8 +236,13 @@ static void pcitest_reset(struct iovsim_fn *fn)
 	memset(st->msix, 0, sizeof(st->msix));
 	memset(st->dma_regs, 0, sizeof(st->dma_regs));
 	st->raised = 0;
-	/* A copy in flight still runs to its end, but reports nothing. */
-	st->dma_status = PCITEST_DMA_IDLE;
+	/*
+	 * A copy in flight runs to its end, then reports nothing but IDLE:
+	 * until then DMA_STATUS stays BUSY, so a driver waiting for the
+	 * engine to be idle before it frees its buffers is safe.
+	 */
+	if (st->dma_status != PCITEST_DMA_BUSY)
+		st->dma_status = PCITEST_DMA_IDLE;
 	st->dma_copied = 0;
 	st->gen++;
 	spin_unlock_irqrestore(&st->lock, flags);

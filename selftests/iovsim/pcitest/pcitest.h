@@ -29,7 +29,9 @@
  * DMA copy engine: the function copies DMA_LEN bytes from DMA address
  * DMA_SRC to DMA address DMA_DST, asynchronously, then sets DMA_STATUS
  * and raises the vector given with the command.  SRC, DST and LEN are
- * plain storage of any access size; a command while busy is ignored.
+ * plain storage of any access size; a command while busy is ignored.  A
+ * function-level reset ends a running copy silently: DMA_STATUS stays
+ * BUSY until the copy is over, then reads IDLE, with no interrupt.
  */
 #define PCITEST_REG_DMA_SRC	0x20	/* RW: 64-bit source DMA address */
 #define PCITEST_REG_DMA_DST	0x28	/* RW: 64-bit destination */
