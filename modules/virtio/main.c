@@ -9,6 +9,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/if_ether.h>
 #include <linux/module.h>
 
 #include <iovsim/pcihost.h>
@@ -25,7 +26,11 @@ static unsigned int blk_size_mb = 64;
 module_param(blk_size_mb, uint, 0444);
 MODULE_PARM_DESC(blk_size_mb, "capacity of each of them in MiB (1-16384, default 64)");
 
-static struct iovsim_fn *load_fns[IOVSIM_VIRTIO_MAX_LOAD_FNS];
+static unsigned int net_devices;
+module_param(net_devices, uint, 0444);
+MODULE_PARM_DESC(net_devices, "virtio-net functions to add at load time (0-8); their ports are mod0, mod1...; mod1 is cabled to mod0, mod3 to mod2...");
+
+static struct iovsim_fn *load_fns[2 * IOVSIM_VIRTIO_MAX_LOAD_FNS];
 
 static void load_fns_remove(void)
 {
@@ -68,9 +73,29 @@ static int load_fns_add(void)
 		       IOVSIM_BLK_MAX_CAPACITY >> 20);
 		return -ERANGE;
 	}
+	if (net_devices > IOVSIM_VIRTIO_MAX_LOAD_FNS) {
+		pr_err("net_devices %u out of range 0..%d\n", net_devices,
+		       IOVSIM_VIRTIO_MAX_LOAD_FNS);
+		return -ERANGE;
+	}
 	for (i = 0; i < blk_devices; i++) {
 		ret = load_fn_add(n++, iovsim_blk_create((u64)blk_size_mb << 20,
 							 1));
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < net_devices; i++) {
+		struct iovsim_vnet_params p = {
+			.mac = { 0x52, 0x54, 0x00, 0x1f, 0x00, i },
+			.mtu = ETH_DATA_LEN,
+			.queues = 1,
+			.link = true,
+		};
+
+		snprintf(p.port, sizeof(p.port), "mod%u", i);
+		if (i & 1)
+			snprintf(p.pair, sizeof(p.pair), "mod%u", i - 1);
+		ret = load_fn_add(n++, iovsim_net_create(&p));
 		if (ret)
 			return ret;
 	}

@@ -8,9 +8,14 @@
  * interrupts with the function's Linux IRQs, one MSI-X vector per queue
  * plus one for configuration changes.  It registers a virtio_device, so
  * the kernel's own virtio_blk and virtio_net bind to it.
+ *
+ * /sys/kernel/debug/iovsim_virtio/<pci address>/reset: write 1 to reset
+ * the device under its running driver, as a suspend/resume cycle does
+ * (the driver quiesces, the device is reset, the driver sets it up again).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
@@ -67,6 +72,7 @@ struct vpci_vq {
  * @config_name: its name
  * @nr_queues: queues the device has
  * @vqs: per-queue state
+ * @dir: debugfs directory
  */
 struct vpci_dev {
 	struct virtio_device vdev;
@@ -81,7 +87,10 @@ struct vpci_dev {
 	char config_name[48];
 	unsigned int nr_queues;
 	struct vpci_vq *vqs;
+	struct dentry *dir;
 };
+
+static struct dentry *vpci_debugfs;
 
 static struct vpci_dev *to_vpci(struct virtio_device *vdev)
 {
@@ -443,6 +452,21 @@ static void vpci_msix_enable(struct pci_dev *pdev, bool on)
 	pci_write_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, ctrl);
 }
 
+static int vpci_debug_reset(void *data, u64 val)
+{
+	struct vpci_dev *vp = data;
+	int ret;
+
+	if (val != 1)
+		return -EINVAL;
+	ret = virtio_device_freeze(&vp->vdev);
+	if (ret)
+		return ret;
+	dev_info(&vp->vdev.dev, "device reset through debugfs\n");
+	return virtio_device_restore(&vp->vdev);
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vpci_reset_fops, NULL, vpci_debug_reset, "%llu\n");
+
 static void vpci_release(struct device *dev)
 {
 	struct virtio_device *vdev = dev_to_virtio(dev);
@@ -511,6 +535,9 @@ static int vpci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = register_virtio_device(&vp->vdev);
 	if (ret)
 		goto err_register;
+	vp->dir = debugfs_create_dir(pci_name(pdev), vpci_debugfs);
+	debugfs_create_file_unsafe("reset", 0200, vp->dir, vp,
+				   &vpci_reset_fops);
 	return 0;
 
 err_register:
@@ -534,6 +561,7 @@ static void vpci_remove(struct pci_dev *pdev)
 	struct vpci_dev *vp = pci_get_drvdata(pdev);
 	struct device *dev = get_device(&vp->vdev.dev);
 
+	debugfs_remove_recursive(vp->dir);
 	unregister_virtio_device(&vp->vdev);
 	free_irq(vp->config_irq, vp);
 	vpci_msix_enable(pdev, false);
@@ -563,7 +591,13 @@ static struct pci_driver vpci_driver = {
  */
 int iovsim_transport_init(void)
 {
-	return pci_register_driver(&vpci_driver);
+	int ret;
+
+	vpci_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	ret = pci_register_driver(&vpci_driver);
+	if (ret)
+		debugfs_remove_recursive(vpci_debugfs);
+	return ret;
 }
 
 /**
@@ -572,4 +606,5 @@ int iovsim_transport_init(void)
 void iovsim_transport_exit(void)
 {
 	pci_unregister_driver(&vpci_driver);
+	debugfs_remove_recursive(vpci_debugfs);
 }

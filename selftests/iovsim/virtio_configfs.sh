@@ -10,9 +10,11 @@
 
 virtio_setup
 ktap_print_header
-ktap_set_plan 10
+ktap_set_plan 28
 
 cleanup() {
+	virtio_disable virtio-net cn2
+	virtio_disable virtio-net cn
 	virtio_disable virtio-blk cb
 	iovsim_unload_all
 }
@@ -52,5 +54,34 @@ bad "$blk" queues 2 EBUSY
 virtio_check "capacity reads back in bytes" \
 	test "$(cat "$blk/capacity")" = 8388608
 echo 0 >"$blk/enable"
+
+net=$CFS/virtio-net/cn
+mkdir "$net"
+echo cnport >"$net/port"
+bad "$net" mac zz EINVAL
+bad "$net" mac 01:00:5e:00:00:01 EINVAL
+bad "$net" mac 00:00:00:00:00:00 EINVAL
+bad "$net" mac 52:54:00:00:00:01:02 EINVAL
+bad "$net" mtu 67 ERANGE
+bad "$net" mtu 9001 ERANGE
+bad "$net" queues 0 ERANGE
+bad "$net" queues 9 ERANGE
+bad "$net" port "." EINVAL
+bad "$net" port "a b" EINVAL
+bad "$net" port 0123456789abcdef EINVAL
+bad "$net" pair cnport EINVAL
+bad "$net" pair "x/y" EINVAL
+bad "$net" link maybe EINVAL
+
+echo 1 >"$net/enable"
+bad "$net" mtu 1500 EBUSY
+bad "$net" port other EBUSY
+
+mkdir "$CFS/virtio-net/cn2"
+echo cnport >"$CFS/virtio-net/cn2/port"
+got=$(write_errno "$CFS/virtio-net/cn2/enable" 1)
+virtio_check "a second function on a taken port name: $got, stays disabled" \
+	test "$got" = EEXIST -a "$(cat "$CFS/virtio-net/cn2/enable")" = 0
+echo 0 >"$net/enable"
 
 ktap_finished

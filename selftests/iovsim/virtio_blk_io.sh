@@ -1,0 +1,146 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# iovsim virtio-blk under load: fio writes random 4k-1M blocks at depth 32
+# from every CPU (so every request queue) and verifies them with crc32c;
+# discard and write-zeroes read back as zeroes; unbinding and rebinding
+# the transport keeps the data; device resets under running I/O recover
+# with no I/O error and no corruption.
+#
+# shellcheck disable=SC2034 # variables used inside the eval'd checks
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/virtio_lib.sh"
+
+virtio_setup
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+ktap_print_header
+if ! command -v fio >/dev/null; then
+	ktap_skip_all "fio is not installed"
+	exit "$KSFT_SKIP"
+fi
+ktap_set_plan 8
+
+tmp=$(mktemp -d)
+cleanup() {
+	[ -n "${fiopid:-}" ] && kill "$fiopid" 2>/dev/null && wait "$fiopid"
+	virtio_disable virtio-blk io0
+	rm -rf "$tmp"
+	iovsim_unload_all
+}
+trap cleanup EXIT
+
+ncpu=$(nproc)
+addr=$(virtio_enable virtio-blk io0 capacity=32M queues="$ncpu")
+virtio_wait_for virtio_disk "$addr" >/dev/null
+disk=$(virtio_disk "$addr")
+dev=/dev/$disk
+vd=$(basename "$(readlink -f "$PCIDEVS/$addr"/virtio*)")
+
+# Total interrupts of each request queue, "n0 n1 ...".
+queue_irqs() {
+	local q irq
+	for ((q = 0; q < ncpu; q++)); do
+		irq=$(awk -v n="$vd-req.$q" '$NF == n { sub(":", "", $1); print $1 }' \
+			/proc/interrupts)
+		awk -v irq="$irq:" '$1 == irq {
+			n = 0
+			for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++)
+				n += $i
+			printf "%d ", n
+		}' /proc/interrupts
+	done
+}
+
+# One fio job per CPU, each pinned and on its own 6 MiB of the disk.
+fio_jobs() {
+	local c
+	for ((c = 0; c < ncpu; c++)); do
+		printf '[j%d]\ncpus_allowed=%d\noffset=%dM\n' "$c" "$c" $((c * 6))
+	done
+}
+cat >"$tmp/verify.fio" <<JOB
+[global]
+filename=$dev
+ioengine=libaio
+direct=1
+iodepth=32
+rw=randwrite
+bsrange=4k-1m
+size=6M
+verify=crc32c
+do_verify=1
+verify_fatal=1
+$(fio_jobs)
+JOB
+before=$(queue_irqs)
+virtio_check "fio: random 4k-1M writes at depth 32 on $ncpu queues verify with crc32c" \
+	eval 'fio --output="$tmp/fio.log" "$tmp/verify.fio" &&
+		! grep -q "verify: bad\|err=[ ]*[1-9]" "$tmp/fio.log"'
+after=$(queue_irqs)
+read -ra b <<<"$before"
+read -ra a <<<"$after"
+busy=0
+for ((q = 0; q < ncpu; q++)); do
+	[ "${a[$q]:-0}" -gt "${b[$q]:-0}" ] && busy=$((busy + 1))
+done
+virtio_check "every request queue interrupted ($before -> $after)" \
+	test "$busy" -eq "$ncpu"
+
+# zeroed OFFSET_MB: 1 MiB at OFFSET_MB reads back as zeroes.
+zeroed() {
+	cmp -s -n 1048576 <(dd if="$dev" bs=1M skip="$1" count=1 iflag=direct \
+		status=none) /dev/zero
+}
+head -c 2097152 /dev/urandom | dd of="$dev" bs=1M seek=20 oflag=direct \
+	status=none
+d0=$(awk '{ print $12 }' "/sys/block/$disk/stat")
+virtio_check "discard reaches the device and reads back as zeroes" \
+	eval 'blkdiscard -o $((20 << 20)) -l $((1 << 20)) "$dev" &&
+		[ "$(awk "{ print \$12 }" "/sys/block/$disk/stat")" -gt "$d0" ] &&
+		zeroed 20'
+virtio_check "write-zeroes (blkdiscard -z) reads back as zeroes" \
+	eval '[ "$(cat "/sys/block/$disk/queue/write_zeroes_max_bytes")" -gt 0 ] &&
+		blkdiscard -z -o $((21 << 20)) -l $((1 << 20)) "$dev" &&
+		zeroed 21'
+
+head -c 4194304 /dev/urandom >"$tmp/pattern"
+dd if="$tmp/pattern" of="$dev" bs=1M seek=24 oflag=direct status=none
+sum=$(sha256sum <"$tmp/pattern")
+echo "$addr" >/sys/bus/pci/drivers/iovsim_virtio/unbind
+gone=$(test ! -e "/sys/block/$disk" && echo yes)
+echo "$addr" >/sys/bus/pci/drivers/iovsim_virtio/bind
+virtio_wait_for virtio_disk "$addr" >/dev/null
+disk=$(virtio_disk "$addr")
+dev=/dev/$disk
+vd=$(basename "$(readlink -f "$PCIDEVS/$addr"/virtio*)")
+virtio_check "unbind removes the disk, rebind brings it back with its data" \
+	eval '[ "$gone" = yes ] && [ -b "$dev" ] &&
+		[ "$(dd if="$dev" bs=1M skip=24 count=4 iflag=direct status=none |
+			sha256sum)" = "$sum" ]'
+
+sed -i "s|^filename=.*|filename=$dev|; s|^size=6M|size=4M|" "$tmp/verify.fio"
+sed -i 's|^rw=randwrite|rw=randwrite\ntime_based=0\nloops=8|' "$tmp/verify.fio"
+fio --output="$tmp/fio2.log" "$tmp/verify.fio" &
+fiopid=$!
+resets=0
+for _ in 1 2 3; do
+	sleep 0.5
+	kill -0 "$fiopid" 2>/dev/null || break
+	echo 1 >"/sys/kernel/debug/iovsim_virtio/$addr/reset" &&
+		resets=$((resets + 1))
+done
+wait "$fiopid"
+rc=$?
+fiopid=
+virtio_check "$resets device resets under fio: no I/O error, data verifies" \
+	eval '[ "$resets" -ge 1 ] && [ "$rc" -eq 0 ] &&
+		! grep -q "verify: bad\|err=[ ]*[1-9]" "$tmp/fio2.log"'
+virtio_check "the pattern outside fio's range survived the resets" \
+	eval '[ "$(dd if="$dev" bs=1M skip=24 count=4 iflag=direct status=none |
+		sha256sum)" = "$sum" ]'
+
+virtio_check "disable after all that is clean" \
+	virtio_disable virtio-blk io0
+
+ktap_finished

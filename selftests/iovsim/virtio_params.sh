@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# iovsim_virtio module parameters: blk_devices and blk_size_mb make
+# disks of that size at load time, net_devices makes virtio-net functions
+# cabled in pairs (mod0-mod1) that carry traffic; out-of-range values make
+# the load fail with ERANGE and one log line.
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/virtio_lib.sh"
+
+iovsim_require_root
+ktap_print_header
+ktap_set_plan 6
+
+cleanup() {
+	ip netns del vpa 2>/dev/null
+	ip netns del vpb 2>/dev/null
+	iovsim_unload_all
+}
+trap cleanup EXIT
+
+modprobe virtio_blk
+modprobe virtio_net
+iovsim_load iovsim_ring
+iovsim_load iovsim_pcihost
+
+# bad_param PARAM=VALUE: the load fails with ERANGE and one log line.
+bad_param() {
+	local out lines
+	dmesg_mark
+	out=$(insmod "$(iovsim_module_file iovsim_virtio)" "$1" 2>&1)
+	lines=$(dmesg_since | grep -c 'iovsim_virtio')
+	if ! iovsim_module_loaded iovsim_virtio &&
+		grep -q 'Numerical result out of range' <<<"$out" &&
+		[ "$lines" -eq 1 ]; then
+		ktap_test_pass "$1: ERANGE, one log line"
+	else
+		dmesg_since | sed 's/^/# /'
+		ktap_test_fail "$1: '$out', $lines log lines"
+	fi
+}
+bad_param blk_devices=9
+bad_param blk_size_mb=0
+bad_param net_devices=9
+
+iovsim_load iovsim_virtio blk_devices=2 blk_size_mb=8 net_devices=2 ||
+	ktap_exit_fail_msg "cannot load iovsim_virtio with parameters"
+
+# virtio_bound ADDR: the function has its disk or netdev.
+virtio_bound() {
+	virtio_disk "$1" >/dev/null || virtio_netdev "$1" >/dev/null
+}
+
+disks=() nets=()
+dom=$(basename /sys/devices/platform/iovsim_pcihost/pci*:00)
+dom=${dom#pci}
+dom=${dom%:00}
+for d in "$PCIDEVS/$dom":*; do
+	a=$(basename "$d")
+	virtio_wait_for virtio_bound "$a"
+	if x=$(virtio_disk "$a"); then
+		disks+=("$x")
+	elif x=$(virtio_netdev "$a"); then
+		nets+=("$x")
+	fi
+done
+
+virtio_check "blk_devices=2 blk_size_mb=8: two 8 MiB disks (${disks[*]})" \
+	eval '[ ${#disks[@]} -eq 2 ] &&
+		[ "$(cat "/sys/block/${disks[0]}/size")" = 16384 ] &&
+		[ "$(cat "/sys/block/${disks[1]}/size")" = 16384 ]'
+
+virtio_check "net_devices=2: two netdevs (${nets[*]})" \
+	test "${#nets[@]}" -eq 2
+
+ip netns add vpa
+ip netns add vpb
+ip link set "${nets[0]}" netns vpa
+ip link set "${nets[1]}" netns vpb
+ip -n vpa addr add 10.78.0.1/24 dev "${nets[0]}"
+ip -n vpb addr add 10.78.0.2/24 dev "${nets[1]}"
+ip -n vpa link set "${nets[0]}" up
+ip -n vpb link set "${nets[1]}" up
+virtio_check "mod0 and mod1 are cabled: ping" \
+	eval 'ip netns exec vpa ping -q -c 2 -W 5 10.78.0.2 >/dev/null'
+
+ktap_finished
