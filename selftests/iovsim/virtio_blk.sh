@@ -11,7 +11,7 @@
 
 virtio_setup
 ktap_print_header
-ktap_set_plan 8
+ktap_set_plan 7
 
 mnt=$(mktemp -d)
 cleanup() {
@@ -52,7 +52,7 @@ virtio_check "get-id: serial iovsim-blk*" \
 
 src=$(mktemp -d)
 for f in a b c; do
-	head -c $((RANDOM * 32 + 4096)) /dev/urandom >"$src/$f"
+	head -c $((RANDOM * 16 + 4096)) /dev/urandom >"$src/$f"
 done
 (cd "$src" && sha256sum a b c) >"$src/SUMS"
 virtio_check "mkfs.ext4 and mount" \
@@ -65,8 +65,6 @@ mount "/dev/$disk" "$mnt"
 virtio_check "files keep their checksums across a remount" \
 	eval '(cd "$mnt" && sha256sum -c --quiet "$src/SUMS")'
 umount "$mnt"
-virtio_check "fsck finds the file system clean" \
-	eval 'fsck.ext4 -n -f "/dev/$disk" >/dev/null 2>&1'
 rm -rf "$src"
 
 virtio_disable virtio-blk b0

@@ -67,7 +67,7 @@ direct=1
 iodepth=32
 rw=randwrite
 bsrange=4k-1m
-size=6M
+size=4M
 verify=crc32c
 do_verify=1
 verify_fatal=1
@@ -119,8 +119,8 @@ virtio_check "unbind removes the disk, rebind brings it back with its data" \
 		[ "$(dd if="$dev" bs=1M skip=24 count=4 iflag=direct status=none |
 			sha256sum)" = "$sum" ]'
 
-sed -i "s|^filename=.*|filename=$dev|; s|^size=6M|size=4M|" "$tmp/verify.fio"
-sed -i 's|^rw=randwrite|rw=randwrite\ntime_based=0\nloops=8|' "$tmp/verify.fio"
+sed -i "s|^filename=.*|filename=$dev|; s|^size=4M|size=3M|" "$tmp/verify.fio"
+sed -i 's|^rw=randwrite|rw=randwrite\ntime_based=0\nloops=6|' "$tmp/verify.fio"
 fio --output="$tmp/fio2.log" "$tmp/verify.fio" &
 fiopid=$!
 resets=0
