@@ -239,7 +239,8 @@ void iovsim_virtio_wq_exit(void);
 #define IOVSIM_BLK_MIN_CAPACITY		((u64)SZ_1M)
 #define IOVSIM_BLK_MAX_CAPACITY		(16ULL * SZ_1G)
 #define IOVSIM_BLK_MAX_QUEUES		16
-struct iovsim_fn *iovsim_blk_create(u64 capacity, unsigned int queues);
+struct iovsim_fn *iovsim_blk_create(u64 capacity, unsigned int queues,
+				    bool packed);
 int iovsim_blk_parse_capacity(const char *s, u64 *val);
 
 /* net.c */

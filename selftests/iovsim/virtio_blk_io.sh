@@ -19,7 +19,7 @@ if ! command -v fio >/dev/null; then
 	ktap_skip_all "fio is not installed"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 8
+ktap_set_plan 9
 
 tmp=$(mktemp -d)
 cleanup() {
@@ -73,6 +73,8 @@ do_verify=1
 verify_fatal=1
 $(fio_jobs)
 JOB
+virtio_check "packed virtqueues negotiated (feature bit 34)" \
+	test "$(cut -c35 "$PCIDEVS/$addr"/virtio*/features)" = 1
 before=$(queue_irqs)
 virtio_check "fio: random 4k-1M writes at depth 32 on $ncpu queues verify with crc32c" \
 	eval 'fio --output="$tmp/fio.log" "$tmp/verify.fio" &&

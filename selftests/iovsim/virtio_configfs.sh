@@ -10,7 +10,7 @@
 
 virtio_setup
 ktap_print_header
-ktap_set_plan 18
+ktap_set_plan 19
 
 cleanup() {
 	virtio_disable virtio-net cn2
@@ -44,6 +44,7 @@ bad "$blk" capacity 0 ERANGE
 bad "$blk" capacity 1048577 EINVAL
 bad "$blk" queues 0 ERANGE
 bad "$blk" queues x EINVAL
+bad "$blk" packed 2 EINVAL
 
 write_errno "$blk/capacity" 8M >/dev/null
 echo 1 >"$blk/enable"
