@@ -15,6 +15,7 @@
 #include <linux/pci_ids.h>
 #include <linux/slab.h>
 #include <linux/virtio_blk.h>
+#include <linux/virtio_config.h>
 
 #include <iovsim/compat.h>
 #include <iovsim/pcihost.h>
@@ -289,10 +290,12 @@ static const struct iovsim_vdev_ops iovsim_blk_ops = {
  * iovsim_blk_create() - build a virtio-blk function
  * @capacity: disk size in bytes, a multiple of PAGE_SIZE
  * @queues: request queues
+ * @packed: offer VIRTIO_F_RING_PACKED (else the driver uses split rings)
  *
  * Return: the function, not yet added, or an ERR_PTR().
  */
-struct iovsim_fn *iovsim_blk_create(u64 capacity, unsigned int queues)
+struct iovsim_fn *iovsim_blk_create(u64 capacity, unsigned int queues,
+				    bool packed)
 {
 	struct iovsim_vdev *vdev;
 	struct iovsim_blk *blk;
@@ -308,6 +311,8 @@ struct iovsim_fn *iovsim_blk_create(u64 capacity, unsigned int queues)
 		ida_free(&iovsim_blk_ida, id);
 		return ERR_CAST(vdev);
 	}
+	if (!packed)
+		vdev->features &= ~BIT_ULL(VIRTIO_F_RING_PACKED);
 
 	blk = kzalloc(sizeof(*blk), GFP_KERNEL);
 	if (!blk)

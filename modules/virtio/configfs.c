@@ -3,7 +3,9 @@
  * configfs models of iovsim_virtio, under /sys/kernel/config/iovsim/:
  *
  *   virtio-blk/<dev>/	capacity (bytes, K/M/G suffixes; 1M..16G, a
- *			multiple of 4K; default 64M), queues (1..16)
+ *			multiple of 4K; default 64M), queues (1..16),
+ *			packed (1: offer packed virtqueues, the default;
+ *			0: split virtqueues only)
  *   virtio-net/<dev>/	mac (unicast, non-zero; default 52:54:00:xx:xx:xx),
  *			mtu (68..9000), queues (pairs, 1..8), port (the
  *			name of its port), pair (the port it is cabled to,
@@ -35,10 +37,12 @@
  * struct blk_params - parameters of a virtio-blk device directory
  * @capacity: bytes
  * @queues: request queues
+ * @packed: offer packed virtqueues
  */
 struct blk_params {
 	u64 capacity;
 	unsigned int queues;
+	bool packed;
 };
 
 static void *blk_params_alloc(void)
@@ -48,6 +52,7 @@ static void *blk_params_alloc(void)
 	if (p) {
 		p->capacity = IOVSIM_BLK_DEFAULT_CAPACITY;
 		p->queues = 1;
+		p->packed = true;
 	}
 	return p;
 }
@@ -61,7 +66,7 @@ static struct iovsim_fn *blk_cfs_create(void *params)
 {
 	struct blk_params *p = params;
 
-	return iovsim_blk_create(p->capacity, p->queues);
+	return iovsim_blk_create(p->capacity, p->queues, p->packed);
 }
 
 /* Parse an unsigned number in [min, max]; logs and returns an errno. */
@@ -167,12 +172,43 @@ static ssize_t blk_queues_store(struct config_item *item, const char *page,
 	return count;
 }
 
+static ssize_t blk_packed_show(struct config_item *item, char *page)
+{
+	struct blk_params *p = iovsim_model_params_lock(item, false);
+	ssize_t ret = sysfs_emit(page, "%d\n", p->packed);
+
+	iovsim_model_params_unlock(item);
+	return ret;
+}
+
+static ssize_t blk_packed_store(struct config_item *item, const char *page,
+				size_t count)
+{
+	struct blk_params *p;
+	bool val;
+	int ret;
+
+	ret = kstrtobool(page, &val);
+	if (ret) {
+		cfs_warn(item, "packed: not a boolean\n");
+		return ret;
+	}
+	p = iovsim_model_params_lock(item, true);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	p->packed = val;
+	iovsim_model_params_unlock(item);
+	return count;
+}
+
 CONFIGFS_ATTR(blk_, capacity);
 CONFIGFS_ATTR(blk_, queues);
+CONFIGFS_ATTR(blk_, packed);
 
 static struct configfs_attribute *blk_attrs[] = {
 	&blk_attr_capacity,
 	&blk_attr_queues,
+	&blk_attr_packed,
 	NULL,
 };
 

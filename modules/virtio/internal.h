@@ -72,6 +72,7 @@ struct iovsim_vq;
  * @ring: device side of the ring
  * @segs: segment array for chains fetched from @ring
  * @work: processes the queue; queued by a notify
+ * @wq: the workqueue @work runs on
  * @backend: per-queue data of the backend
  *
  * @size, @msix_vector, @enabled and the addresses are registers,
@@ -92,6 +93,7 @@ struct iovsim_vq {
 	struct iovsim_ring ring;
 	struct iovsim_ring_seg *segs;
 	struct work_struct work;
+	struct workqueue_struct *wq;
 	void *backend;
 };
 
@@ -223,6 +225,7 @@ int iovsim_vq_start(struct iovsim_vq *vq);
 void iovsim_vq_stop(struct iovsim_vq *vq);
 void iovsim_vq_notify(struct iovsim_vq *vq);
 void iovsim_vq_kick_work(struct iovsim_vq *vq);
+void iovsim_vq_set_unbound(struct iovsim_vq *vq);
 int iovsim_vq_interrupt(struct iovsim_vq *vq);
 typedef int (*iovsim_chain_handler_t)(struct iovsim_vq *vq,
 				      struct iovsim_ring_chain *chain);
@@ -236,7 +239,8 @@ void iovsim_virtio_wq_exit(void);
 #define IOVSIM_BLK_MIN_CAPACITY		((u64)SZ_1M)
 #define IOVSIM_BLK_MAX_CAPACITY		(16ULL * SZ_1G)
 #define IOVSIM_BLK_MAX_QUEUES		16
-struct iovsim_fn *iovsim_blk_create(u64 capacity, unsigned int queues);
+struct iovsim_fn *iovsim_blk_create(u64 capacity, unsigned int queues,
+				    bool packed);
 int iovsim_blk_parse_capacity(const char *s, u64 *val);
 
 /* net.c */

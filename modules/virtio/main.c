@@ -80,7 +80,7 @@ static int load_fns_add(void)
 	}
 	for (i = 0; i < blk_devices; i++) {
 		ret = load_fn_add(n++, iovsim_blk_create((u64)blk_size_mb << 20,
-							 1));
+							 1, true));
 		if (ret)
 			return ret;
 	}

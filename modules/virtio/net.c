@@ -440,6 +440,7 @@ struct iovsim_fn *iovsim_net_create(const struct iovsim_vnet_params *p)
 	net->max_frame = p->mtu + ETH_HLEN + VLAN_HLEN;
 	INIT_LIST_HEAD(&net->node);
 	vdev->priv = net;	/* from here iovsim_vdev_free() frees net */
+	iovsim_vq_set_unbound(&vdev->vqs[nr - 1]);	/* control queue */
 	for (i = 0; i < nr; i++) {
 		vdev->vqs[i].backend = &net->queues[i];
 		if (!(i & 1) || i == nr - 1)

@@ -3,7 +3,7 @@
  * Per-queue processing.  A notify (a BAR write from the driver, often in
  * atomic context under the driver's queue lock) only queues the queue's
  * work item; the work runs in process context on iovsim_virtio's
- * workqueue, handles up to IOVSIM_VIRTIO_BUDGET chains, raises one
+ * workqueues (see iovsim_virtio_wq_init()), handles up to IOVSIM_VIRTIO_BUDGET chains, raises one
  * interrupt for the batch when the driver wants one, and requeues itself
  * when there is more.  An idle queue costs nothing: with no chain left
  * the worker re-enables notifications and sleeps until the next one.
@@ -19,6 +19,7 @@
 #include "internal.h"
 
 struct workqueue_struct *iovsim_virtio_wq;
+static struct workqueue_struct *iovsim_virtio_local_wq;
 
 static void iovsim_vq_work(struct work_struct *work)
 {
@@ -41,7 +42,7 @@ static void iovsim_vq_work(struct work_struct *work)
 out:
 	mutex_unlock(&vq->lock);
 	if (again)
-		queue_work(iovsim_virtio_wq, &vq->work);
+		queue_work(vq->wq, &vq->work);
 }
 
 /**
@@ -62,6 +63,7 @@ int iovsim_vq_init(struct iovsim_vdev *vdev, struct iovsim_vq *vq, u16 index)
 		return -ENOMEM;
 	mutex_init(&vq->lock);
 	INIT_WORK(&vq->work, iovsim_vq_work);
+	vq->wq = iovsim_virtio_local_wq;
 	iovsim_vq_reset_regs(vq);
 	return 0;
 }
@@ -126,7 +128,7 @@ int iovsim_vq_start(struct iovsim_vq *vq)
 		return ret;
 	/* pairs with the worker's lock: the ring is set up before live */
 	smp_store_release(&vq->live, true);
-	queue_work(iovsim_virtio_wq, &vq->work);
+	queue_work(vq->wq, &vq->work);
 	return 0;
 }
 
@@ -162,7 +164,7 @@ void iovsim_vq_notify(struct iovsim_vq *vq)
 
 	if (ops->notify && !ops->notify(vq))
 		return;
-	queue_work(iovsim_virtio_wq, &vq->work);
+	queue_work(vq->wq, &vq->work);
 }
 
 /**
@@ -174,7 +176,20 @@ void iovsim_vq_notify(struct iovsim_vq *vq)
  */
 void iovsim_vq_kick_work(struct iovsim_vq *vq)
 {
-	queue_work(iovsim_virtio_wq, &vq->work);
+	queue_work(vq->wq, &vq->work);
+}
+
+/**
+ * iovsim_vq_set_unbound() - run a queue's worker on any CPU
+ * @vq: the queue, before the function is added
+ *
+ * For queues whose driver busy-waits for the answer on the CPU that
+ * notified (virtio_net's control queue): a worker bound to that CPU
+ * would never run.
+ */
+void iovsim_vq_set_unbound(struct iovsim_vq *vq)
+{
+	vq->wq = iovsim_virtio_wq;
 }
 
 /**
@@ -245,10 +260,14 @@ int iovsim_vq_run_chains(struct iovsim_vq *vq, unsigned int budget,
 }
 
 /**
- * iovsim_virtio_wq_init() - create the queue workers' workqueue
+ * iovsim_virtio_wq_init() - create the queue workers' workqueues
  *
- * Unbound, so a queue's work may run on another CPU than the driver that
- * notified, and usable in memory reclaim (block writeback goes through it).
+ * Queue workers run by default on the CPU whose driver notified: the
+ * request, its processing and its completion interrupt stay on one CPU,
+ * with no cross-CPU wake-up per request, and the driver's queues spread
+ * the load over CPUs.  An unbound workqueue serves resets and the queues
+ * that must not wait for the notifying CPU.  Both are usable in memory
+ * reclaim (block writeback goes through them).
  *
  * Return: 0 or -ENOMEM.
  */
@@ -257,7 +276,16 @@ int iovsim_virtio_wq_init(void)
 	iovsim_virtio_wq = alloc_workqueue("iovsim_virtio",
 					   WQ_UNBOUND | WQ_MEM_RECLAIM |
 					   WQ_HIGHPRI, 0);
-	return iovsim_virtio_wq ? 0 : -ENOMEM;
+	if (!iovsim_virtio_wq)
+		return -ENOMEM;
+	iovsim_virtio_local_wq = alloc_workqueue("iovsim_virtio_local",
+						 WQ_MEM_RECLAIM | WQ_HIGHPRI,
+						 0);
+	if (!iovsim_virtio_local_wq) {
+		destroy_workqueue(iovsim_virtio_wq);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /**
@@ -265,5 +293,6 @@ int iovsim_virtio_wq_init(void)
  */
 void iovsim_virtio_wq_exit(void)
 {
+	destroy_workqueue(iovsim_virtio_local_wq);
 	destroy_workqueue(iovsim_virtio_wq);
 }

@@ -4,14 +4,15 @@
 # iovsim virtio-blk through the kernel's own virtio_blk: a configfs disk
 # shows its virtio capabilities to lspci, has the configured size and
 # queues, answers get-id, holds an ext4 file system whose files keep their
-# checksums across a remount, and goes away when disabled.
+# checksums across a remount, and goes away when disabled.  This disk
+# uses split virtqueues (packed=0); the other tests use packed ones.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/virtio_lib.sh"
 
 virtio_setup
 ktap_print_header
-ktap_set_plan 8
+ktap_set_plan 7
 
 mnt=$(mktemp -d)
 cleanup() {
@@ -22,7 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-addr=$(virtio_enable virtio-blk b0 capacity=16M queues=2)
+addr=$(virtio_enable virtio-blk b0 capacity=16M queues=2 packed=0)
 virtio_wait_for virtio_disk "$addr" >/dev/null
 disk=$(virtio_disk "$addr")
 virtio_check "function $addr bound to iovsim_virtio, disk ${disk:-none}" \
@@ -43,16 +44,18 @@ virtio_check "lspci: 1af4:1042 with CommonCfg, Notify, ISR, DeviceCfg, MSI-X" \
 		lspci_has "$addr" CommonCfg Notify ISR DeviceCfg \
 			"MSI-X: Enable+ Count=3"'
 
-virtio_check "capacity 16M, 2 queues" \
+# Feature bit 34 (RING_PACKED) of the negotiated features is 0.
+virtio_check "capacity 16M, 2 queues, split virtqueues" \
 	test "$(cat "/sys/block/$disk/size")" = 32768 -a \
-	"$(ls "/sys/block/$disk/mq" | wc -l)" = 2
+	"$(ls "/sys/block/$disk/mq" | wc -l)" = 2 -a \
+	"$(cut -c35 "$PCIDEVS/$addr"/virtio*/features)" = 0
 
 virtio_check "get-id: serial iovsim-blk*" \
 	eval 'grep -q "^iovsim-blk[0-9]" "/sys/block/$disk/serial"'
 
 src=$(mktemp -d)
 for f in a b c; do
-	head -c $((RANDOM * 32 + 4096)) /dev/urandom >"$src/$f"
+	head -c $((RANDOM * 16 + 4096)) /dev/urandom >"$src/$f"
 done
 (cd "$src" && sha256sum a b c) >"$src/SUMS"
 virtio_check "mkfs.ext4 and mount" \
@@ -65,8 +68,6 @@ mount "/dev/$disk" "$mnt"
 virtio_check "files keep their checksums across a remount" \
 	eval '(cd "$mnt" && sha256sum -c --quiet "$src/SUMS")'
 umount "$mnt"
-virtio_check "fsck finds the file system clean" \
-	eval 'fsck.ext4 -n -f "/dev/$disk" >/dev/null 2>&1'
 rm -rf "$src"
 
 virtio_disable virtio-blk b0

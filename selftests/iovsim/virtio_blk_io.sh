@@ -19,7 +19,7 @@ if ! command -v fio >/dev/null; then
 	ktap_skip_all "fio is not installed"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 8
+ktap_set_plan 9
 
 tmp=$(mktemp -d)
 cleanup() {
@@ -67,12 +67,14 @@ direct=1
 iodepth=32
 rw=randwrite
 bsrange=4k-1m
-size=6M
+size=4M
 verify=crc32c
 do_verify=1
 verify_fatal=1
 $(fio_jobs)
 JOB
+virtio_check "packed virtqueues negotiated (feature bit 34)" \
+	test "$(cut -c35 "$PCIDEVS/$addr"/virtio*/features)" = 1
 before=$(queue_irqs)
 virtio_check "fio: random 4k-1M writes at depth 32 on $ncpu queues verify with crc32c" \
 	eval 'fio --output="$tmp/fio.log" "$tmp/verify.fio" &&
@@ -119,8 +121,8 @@ virtio_check "unbind removes the disk, rebind brings it back with its data" \
 		[ "$(dd if="$dev" bs=1M skip=24 count=4 iflag=direct status=none |
 			sha256sum)" = "$sum" ]'
 
-sed -i "s|^filename=.*|filename=$dev|; s|^size=6M|size=4M|" "$tmp/verify.fio"
-sed -i 's|^rw=randwrite|rw=randwrite\ntime_based=0\nloops=8|' "$tmp/verify.fio"
+sed -i "s|^filename=.*|filename=$dev|; s|^size=4M|size=3M|" "$tmp/verify.fio"
+sed -i 's|^rw=randwrite|rw=randwrite\ntime_based=0\nloops=6|' "$tmp/verify.fio"
 fio --output="$tmp/fio2.log" "$tmp/verify.fio" &
 fiopid=$!
 resets=0

@@ -10,7 +10,7 @@
 
 virtio_setup
 ktap_print_header
-ktap_set_plan 28
+ktap_set_plan 19
 
 cleanup() {
 	virtio_disable virtio-net cn2
@@ -41,16 +41,14 @@ blk=$CFS/virtio-blk/cb
 mkdir "$blk"
 bad "$blk" capacity abc EINVAL
 bad "$blk" capacity 0 ERANGE
-bad "$blk" capacity 17G ERANGE
 bad "$blk" capacity 1048577 EINVAL
 bad "$blk" queues 0 ERANGE
-bad "$blk" queues 17 ERANGE
 bad "$blk" queues x EINVAL
+bad "$blk" packed 2 EINVAL
 
 write_errno "$blk/capacity" 8M >/dev/null
 echo 1 >"$blk/enable"
 bad "$blk" capacity 4M EBUSY
-bad "$blk" queues 2 EBUSY
 virtio_check "capacity reads back in bytes" \
 	test "$(cat "$blk/capacity")" = 8388608
 echo 0 >"$blk/enable"
@@ -61,21 +59,15 @@ echo cnport >"$net/port"
 bad "$net" mac zz EINVAL
 bad "$net" mac 01:00:5e:00:00:01 EINVAL
 bad "$net" mac 00:00:00:00:00:00 EINVAL
-bad "$net" mac 52:54:00:00:00:01:02 EINVAL
-bad "$net" mtu 67 ERANGE
 bad "$net" mtu 9001 ERANGE
-bad "$net" queues 0 ERANGE
 bad "$net" queues 9 ERANGE
-bad "$net" port "." EINVAL
 bad "$net" port "a b" EINVAL
 bad "$net" port 0123456789abcdef EINVAL
 bad "$net" pair cnport EINVAL
-bad "$net" pair "x/y" EINVAL
 bad "$net" link maybe EINVAL
 
 echo 1 >"$net/enable"
 bad "$net" mtu 1500 EBUSY
-bad "$net" port other EBUSY
 
 mkdir "$CFS/virtio-net/cn2"
 echo cnport >"$CFS/virtio-net/cn2/port"

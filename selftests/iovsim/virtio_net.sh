@@ -53,9 +53,9 @@ ip -n vns0 link set "$if0" up
 ip -n vns1 link set "$if1" up
 
 virtio_check "ping across the pair, namespace to namespace" \
-	eval "ip netns exec vns0 ping -q -c 3 -W 5 10.77.0.2 >/dev/null"
+	eval "ip netns exec vns0 ping -q -c 1 -W 5 10.77.0.2 >/dev/null"
 
-head -c 3000000 /dev/urandom >"$tmp/src"
+head -c 1000000 /dev/urandom >"$tmp/src"
 ip netns exec vns1 python3 -c '
 import socket, sys
 s = socket.socket()
@@ -82,7 +82,7 @@ for _ in $(seq 50); do
 done
 wait "$rxpid"
 rxpid=
-virtio_check "a 3 MB file crosses over TCP with a matching checksum" \
+virtio_check "a 1 MB file crosses over TCP with a matching checksum" \
 	test -n "$sent" -a "$(sha256sum <"$tmp/src")" = \
 	"$(sha256sum <"$tmp/dst" 2>/dev/null)"
 
@@ -94,12 +94,12 @@ echo 0 >"$CFS/virtio-net/n1/link"
 virtio_check "link down on port right: its driver sees no carrier" \
 	virtio_wait_for carrier vns1 "$if1" 0
 virtio_check "no traffic while the link is down" \
-	eval '! ip netns exec vns0 ping -q -c 2 -W 1 10.77.0.2 >/dev/null'
+	eval '! ip netns exec vns0 ping -q -c 1 -W 1 10.77.0.2 >/dev/null'
 echo 1 >"$CFS/virtio-net/n1/link"
 virtio_check "link up again: carrier back" \
 	virtio_wait_for carrier vns1 "$if1" 1
 virtio_check "and traffic flows again" \
-	eval "ip netns exec vns0 ping -q -c 2 -W 5 10.77.0.2 >/dev/null"
+	eval "ip netns exec vns0 ping -q -c 1 -W 5 10.77.0.2 >/dev/null"
 
 ip netns del vns0
 ip netns del vns1
