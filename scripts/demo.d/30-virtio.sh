@@ -59,6 +59,9 @@ sleep 1
 show ip -n demo-r link show "$r"
 show sh -c "echo 1 > $cfs/virtio-net/right/link"
 
+say "The whole tree: the iovsim domain beside QEMU's, a disk and two NICs in it."
+show lspci -tv
+
 say "Interrupts: one MSI-X vector per queue plus one for configuration changes."
 show grep -E 'CPU|iovsim' /proc/interrupts
 
