@@ -115,3 +115,34 @@ dmesg_since() {
 write_errno() {
 	"$IOVSIM_SELFTEST_DIR/write_errno" "$@"
 }
+
+# iovsim_check NAME CMD...: one KTAP result from a command's status (the
+# kernel's ktap_test_result splits the command's words again).
+iovsim_check() {
+	local name=$1
+	shift
+	if "$@"; then
+		ktap_test_pass "$name"
+	else
+		ktap_test_fail "$name"
+	fi
+}
+
+# iovsim_expect_write_error PATH VALUE ERRNO LABEL: one KTAP result: the
+# write fails with ERRNO, logs exactly one kernel line, and PATH reads the
+# same as before.
+iovsim_expect_write_error() {
+	local path=$1 val=$2 want=$3 label=$4 before got lines
+
+	before=$(<"$path")
+	dmesg_mark
+	got=$(write_errno "$path" "$val")
+	lines=$(dmesg_since | grep -c .)
+	if [ "$got" = "$want" ] && [ "$lines" -eq 1 ] &&
+		[ "$(<"$path")" = "$before" ]; then
+		ktap_test_pass "$label <- '$val': $want, one log line, unchanged"
+	else
+		dmesg_since | sed 's/^/# /'
+		ktap_test_fail "$label <- '$val': got $got, $lines log lines, '$(<"$path")' (was '$before')"
+	fi
+}

@@ -21,23 +21,23 @@ vcap=$(lspci -vvv -s "$a" |
 vcap=$((16#${vcap:-0}))
 
 wr 0 00000000
-pcihost_check "Vendor/Device ID are read-only" test "$(rd 0)" = 10f01b36
+iovsim_check "Vendor/Device ID are read-only" test "$(rd 0)" = 10f01b36
 
 wr $((vcap + 4)) 12345678
-pcihost_check "a read-write dword takes every bit" \
+iovsim_check "a read-write dword takes every bit" \
 	test "$(rd $((vcap + 4)))" = 12345678
 
 wr $((vcap + 8)) ffffffff
 half=$(rd $((vcap + 8)))
 wr $((vcap + 8)) 00000000
-pcihost_check "a per-byte write mask keeps read-only bytes ($half)" \
+iovsim_check "a per-byte write mask keeps read-only bytes ($half)" \
 	test "$half" = ff00ff00 -a "$(rd $((vcap + 8)))" = 00000000
 
 w1c0=$(rd $((vcap + 12)))
 wr $((vcap + 12)) 0000ffff
 w1c1=$(rd $((vcap + 12)))
 wr $((vcap + 12)) 00000000
-pcihost_check "RW1C: writing 1 clears, 0 keeps ($w1c0 $w1c1 $(rd $((vcap + 12))))" \
+iovsim_check "RW1C: writing 1 clears, 0 keeps ($w1c0 $w1c1 $(rd $((vcap + 12))))" \
 	test "$w1c0" = a5a5a5a5 -a "$w1c1" = a5a50000 -a \
 	"$(rd $((vcap + 12)))" = a5a50000
 
@@ -49,26 +49,26 @@ szlo=$(rd 0x10)
 szhi=$(rd 0x14)
 wr 0x10 "$lo"
 wr 0x14 "$hi"
-pcihost_check "64-bit BAR sizing reads ~(size-1) | type ($szhi$szlo)" \
+iovsim_check "64-bit BAR sizing reads ~(size-1) | type ($szhi$szlo)" \
 	test "$szlo" = fffff004 -a "$szhi" = ffffffff
-pcihost_check "the BAR address is restored ($hi$lo)" \
+iovsim_check "the BAR address is restored ($hi$lo)" \
 	test "$(rd 0x10)" = "$lo" -a "$(rd 0x14)" = "$hi"
 
 cmd=$(setpci -s "$a" COMMAND)
 setpci -s "$a" "COMMAND=$(printf '%04x' $((16#$cmd | 1)))"
-pcihost_check "Command: I/O space enable is not implemented" \
+iovsim_check "Command: I/O space enable is not implemented" \
 	test "$(setpci -s "$a" COMMAND)" = "$cmd"
 
-pcihost_check "extended capability header at 0x100" \
+iovsim_check "extended capability header at 0x100" \
 	test "$(rd 0x100)" = 0001000b
 
-pcihost_check "reset_method offers flr" \
+iovsim_check "reset_method offers flr" \
 	grep -qw flr "$PCIDEVS/$a/reset_method"
 
 echo 0x55aa55aa55aa55aa >"$DBG/$a/scratch"
 before=$(<"$DBG/$a/scratch")
 echo 1 >"$PCIDEVS/$a/reset"
-pcihost_check "FLR resets the model ($before, then $(<"$DBG/$a/scratch")), the BARs still decode" \
+iovsim_check "FLR resets the model ($before, then $(<"$DBG/$a/scratch")), the BARs still decode" \
 	test "$before" = 0x55aa55aa55aa55aa -a \
 	"$(<"$DBG/$a/scratch")" = 0x0000000000000000 -a \
 	"$(cut -d' ' -f2 "$DBG/$a/id")" = 0x7e570001

@@ -41,23 +41,23 @@ irqs0=$(handled0)
 # A copy inside the buffer, page aligned.
 write_errno "$d/dma" "0 32768 8192" >"$tmp/r1"
 cat "$d/dma_buf" >"$tmp/b1"
-pcihost_check "copy 8 KiB from offset 0 to 32768: $(<"$tmp/r1"), data copied" \
+iovsim_check "copy 8 KiB from offset 0 to 32768: $(<"$tmp/r1"), data copied" \
 	eval 'test "$(<"$tmp/r1")" = OK &&
 	      cmp -s -n 8192 -i 0:32768 "$tmp/pat" "$tmp/b1"'
-pcihost_check "the rest of the buffer is untouched" \
+iovsim_check "the rest of the buffer is untouched" \
 	eval 'cmp -s -n 32768 "$tmp/pat" "$tmp/b1" &&
 	      cmp -s -i 40960:40960 "$tmp/pat" "$tmp/b1"'
 
 # Unaligned, crossing pages on both sides.
 write_errno "$d/dma" "100 45000 5000" >"$tmp/r2"
 cat "$d/dma_buf" >"$tmp/b2"
-pcihost_check "unaligned 5000-byte copy across pages: $(<"$tmp/r2"), data copied" \
+iovsim_check "unaligned 5000-byte copy across pages: $(<"$tmp/r2"), data copied" \
 	eval 'test "$(<"$tmp/r2")" = OK &&
 	      cmp -s -n 5000 -i 100:45000 "$tmp/pat" "$tmp/b2" &&
 	      cmp -s -n 45000 "$tmp/b1" "$tmp/b2" &&
 	      cmp -s -i 50000:50000 "$tmp/b1" "$tmp/b2"'
 
-pcihost_check "two copies: DMA_COPIED $(copied), completion IRQs +$(($(handled0) - irqs0))" \
+iovsim_check "two copies: DMA_COPIED $(copied), completion IRQs +$(($(handled0) - irqs0))" \
 	test "$(copied)" -eq 2 -a $(($(handled0) - irqs0)) -eq 2
 
 # bad CMD ERRNO WHAT: the copy fails with ERRNO, nothing in the buffer or
@@ -90,7 +90,7 @@ cmd=$(setpci -s "$a" COMMAND)
 setpci -s "$a" "COMMAND=$(printf '%04x' $((16#$cmd & ~4)))"
 bad "0 16384 4096" EIO "bus mastering disabled"
 setpci -s "$a" "COMMAND=$cmd"
-pcihost_check "bus mastering enabled again: copies work" \
+iovsim_check "bus mastering enabled again: copies work" \
 	test "$(write_errno "$d/dma" "0 16384 4096")" = OK
 
 # With the completion vector masked the driver still sees the copy end;
@@ -100,7 +100,7 @@ echo "0 1" >"$d/mask"
 r=$(write_errno "$d/dma" "0 20480 4096")
 masked=$(handled0)
 echo "0 0" >"$d/mask"
-pcihost_check "a copy with its vector masked: $r, IRQs +$((masked - n0)) masked, +$(($(handled0) - n0)) after unmask" \
+iovsim_check "a copy with its vector masked: $r, IRQs +$((masked - n0)) masked, +$(($(handled0) - n0)) after unmask" \
 	test "$r" = OK -a "$masked" -eq "$n0" -a $(($(handled0) - n0)) -eq 1
 
 # Hot-remove and hot-add of a second function while its driver copies and
@@ -128,21 +128,21 @@ for ((i = 1; i <= 20; i++)); do
 done
 touch "$tmp/stop"
 wait "$io"
-pcihost_check "20 hot-remove/add cycles during I/O (failed at $fail)" \
+iovsim_check "20 hot-remove/add cycles during I/O (failed at $fail)" \
 	test "$fail" -eq 0
 ok=$(grep -c '^OK$' "$tmp/io.log")
 # Opens race with the removal of the debugfs files (ENOENT, EACCES), writes
 # to a removed file fail with EIO.  Nothing else may happen.
 other=$(grep -v -e 'No such file or directory' -e 'Input/output error' \
 	-e 'Permission denied' "$tmp/io.err" | sort -u | tr '\n' ' ')
-pcihost_check "I/O during hot-plug: $ok copies done, the rest ENOENT, EACCES or EIO (unexpected: '${other}')" \
+iovsim_check "I/O during hot-plug: $ok copies done, the rest ENOENT, EACCES or EIO (unexpected: '${other}')" \
 	test "$ok" -gt 0 -a -z "$other"
 
 head -c 4096 /dev/urandom >"$tmp/p2"
 cat "$tmp/p2" >"$hp/dma_buf"
 write_errno "$hp/dma" "0 61440 4096" >/dev/null
 cat "$hp/dma_buf" >"$tmp/b3"
-pcihost_check "the re-added function copies correctly" \
+iovsim_check "the re-added function copies correctly" \
 	cmp -s -n 4096 -i 0:61440 "$tmp/p2" "$tmp/b3"
 rmdir "$dev"
 

@@ -23,9 +23,9 @@ domain_is_highest() {
 		[ $((16#$d)) -le $((16#$dom)) ] || return 1
 	done
 }
-pcihost_check "domain $dom is above every other domain" domain_is_highest
+iovsim_check "domain $dom is above every other domain" domain_is_highest
 
-pcihost_check "two functions at 00.0 and 01.0" \
+iovsim_check "two functions at 00.0 and 01.0" \
 	test "$(pcihost_fns | tr '\n' ' ')" = "$a0 $a1 "
 
 ids_ok() {
@@ -34,9 +34,9 @@ ids_ok() {
 	[ "$(<"$PCIDEVS/$a0/class")" = 0xff0000 ] &&
 	[ "$(<"$PCIDEVS/$a0/subsystem_vendor")" = 0x1b36 ]
 }
-pcihost_check "vendor, device, class and subsystem IDs" ids_ok
+iovsim_check "vendor, device, class and subsystem IDs" ids_ok
 
-pcihost_check "iovsim_pcitest bound, driver_override set" \
+iovsim_check "iovsim_pcitest bound, driver_override set" \
 	test "$(pcihost_driver "$a0")/$(<"$PCIDEVS/$a0/driver_override")" = \
 	"iovsim_pcitest/iovsim_pcitest"
 
@@ -58,9 +58,9 @@ bars_ok() {
 		n=$((n + 1))
 	done <"$PCIDEVS/$a0/resource"
 }
-pcihost_check "BARs 0 and 2: 4 KiB, 64-bit, above RAM; others empty" bars_ok
+iovsim_check "BARs 0 and 2: 4 KiB, 64-bit, above RAM; others empty" bars_ok
 
-pcihost_check "the window is in /proc/iomem with the BARs inside" \
+iovsim_check "the window is in /proc/iomem with the BARs inside" \
 	grep -q "iovsim PCI MMIO" /proc/iomem
 
 lspci_out=$(lspci -vvv -s "$a0")
@@ -80,21 +80,21 @@ else
 	ktap_test_fail "lspci -vvv decodes PCIe, PM, MSI-X, vendor caps"
 fi
 
-pcihost_check "4 KiB configuration space" \
+iovsim_check "4 KiB configuration space" \
 	test "$(stat -c %s "$PCIDEVS/$a0/config")" -eq 4096
 
 absent=$(<"$DBG/$a0/absent")
-pcihost_check "an absent function reads all-ones with an error ($absent)" \
+iovsim_check "an absent function reads all-ones with an error ($absent)" \
 	test "${absent%% *}" = 0xffffffff -a "${absent##* }" != 0
 
 echo 1 >/sys/bus/pci/rescan
-pcihost_check "a bus rescan finds nothing new" \
+iovsim_check "a bus rescan finds nothing new" \
 	test "$(pcihost_fns | wc -l)" -eq 2
 
 echo 1 >"$PCIDEVS/$a1/remove"
 gone=$(pcihost_fns | wc -l)
 echo 1 >/sys/bus/pci/rescan
-pcihost_check "remove one function and rescan: gone, then back and bound" \
+iovsim_check "remove one function and rescan: gone, then back and bound" \
 	test "$gone" -eq 1 -a "$(pcihost_fns | wc -l)" -eq 2 -a \
 	"$(pcihost_driver "$a1")" = iovsim_pcitest
 
@@ -103,18 +103,18 @@ modprobe pci-stub
 echo "1b36 10f0" >/sys/bus/pci/drivers/pci-stub/new_id 2>/dev/null
 echo "$a1" >/sys/bus/pci/drivers/iovsim_pcitest/unbind
 echo "$a1" >/sys/bus/pci/drivers_probe
-pcihost_check "a stock driver with a matching ID does not bind" \
+iovsim_check "a stock driver with a matching ID does not bind" \
 	test "$(pcihost_driver "$a1")" = iovsim_pcitest
 
 # The user rebinds the usual way.
 echo "$a1" >/sys/bus/pci/drivers/iovsim_pcitest/unbind
 echo pci-stub >"$PCIDEVS/$a1/driver_override"
 echo "$a1" >/sys/bus/pci/drivers_probe
-pcihost_check "driver_override rebinds to the driver the user names" \
+iovsim_check "driver_override rebinds to the driver the user names" \
 	test "$(pcihost_driver "$a1")" = pci-stub
 
 rmmod_out=$(rmmod iovsim_pcitest 2>&1)
-pcihost_check "rmmod of the model while a foreign driver is bound: refused ($rmmod_out)" \
+iovsim_check "rmmod of the model while a foreign driver is bound: refused ($rmmod_out)" \
 	eval 'iovsim_module_loaded iovsim_pcitest && grep -q "in use" <<<"$rmmod_out"'
 
 # While a foreign driver is bound the model module is pinned.
@@ -123,7 +123,7 @@ echo "$a1" >/sys/bus/pci/drivers/pci-stub/unbind
 echo "1b36 10f0" >/sys/bus/pci/drivers/pci-stub/remove_id 2>/dev/null
 echo iovsim_pcitest >"$PCIDEVS/$a1/driver_override"
 echo "$a1" >/sys/bus/pci/drivers_probe
-pcihost_check "a foreign driver pins the model (refcnt $pinned, then $(cat /sys/module/iovsim_pcitest/refcnt))" \
+iovsim_check "a foreign driver pins the model (refcnt $pinned, then $(cat /sys/module/iovsim_pcitest/refcnt))" \
 	test "$pinned" -eq 1 -a "$(cat /sys/module/iovsim_pcitest/refcnt)" -eq 0
 rmmod pci-stub 2>/dev/null
 

@@ -23,7 +23,7 @@ for ((i = 1; i <= CYCLES; i++)); do
 	echo 0 >"$dev/enable" || { fail=$i; break; }
 	[ ! -e "$PCIDEVS/$a" ] || { fail=$i; break; }
 done
-pcihost_check "$CYCLES configfs enable/disable cycles, driver bound each time (failed at ${fail})" \
+iovsim_check "$CYCLES configfs enable/disable cycles, driver bound each time (failed at ${fail})" \
 	test "$fail" -eq 0
 
 echo 1 >"$dev/enable"
@@ -35,22 +35,22 @@ for ((i = 1; i <= 20; i++)); do
 	echo 1 >/sys/bus/pci/rescan
 	pcihost_bound_to "$a" iovsim_pcitest || { fail=$i; break; }
 done
-pcihost_check "20 sysfs remove/rescan cycles with the driver bound (failed at ${fail})" \
+iovsim_check "20 sysfs remove/rescan cycles with the driver bound (failed at ${fail})" \
 	test "$fail" -eq 0
 
-pcihost_check "an enabled device pins the model: rmmod iovsim_pcitest fails" \
+iovsim_check "an enabled device pins the model: rmmod iovsim_pcitest fails" \
 	eval '! rmmod iovsim_pcitest 2>/dev/null'
 
 rmdir "$dev"
-pcihost_check "rmdir of an enabled device removes its function" \
+iovsim_check "rmdir of an enabled device removes its function" \
 	test "$(pcihost_fns | wc -l)" -eq 0
 
 iovsim_unload_all
 iovsim_load iovsim_pcitest nr_fns=3
 bound=$(ls -d /sys/bus/pci/drivers/iovsim_pcitest/*:* 2>/dev/null | wc -l)
-pcihost_check "rmmod iovsim_pcitest with $bound bound functions" \
+iovsim_check "rmmod iovsim_pcitest with $bound bound functions" \
 	iovsim_unload iovsim_pcitest
-pcihost_check "rmmod iovsim_pcihost leaves no device of the domain" \
+iovsim_check "rmmod iovsim_pcihost leaves no device of the domain" \
 	eval 'iovsim_unload iovsim_pcihost &&
 	      ! ls /sys/bus/pci/devices | grep -q "^1[0-9a-f]\{4\}:"'
 

@@ -15,23 +15,23 @@ d=$DBG/$(pcihost_domain):00:00.0
 irq_of() { awk -v v="$1" '$1 == v { print $2 }' "$d/counts"; }
 handled() { awk -v v="$1" '$1 == v { print $3 }' "$d/counts"; }
 
-pcihost_check "four IRQs of chip iovsim in /proc/interrupts" \
+iovsim_check "four IRQs of chip iovsim in /proc/interrupts" \
 	test "$(grep -c ' iovsim .*iovsim_pcitest' /proc/interrupts)" -eq 4
 
 irq3=$(irq_of 3)
 p0=$(pcihost_irq_count "$irq3")
 for _ in $(seq 100); do echo 3 >"$d/doorbell"; done
 sleep 0.2
-pcihost_check "100 doorbells on vector 3: handled $(handled 3), /proc/interrupts +$(($(pcihost_irq_count "$irq3") - p0))" \
+iovsim_check "100 doorbells on vector 3: handled $(handled 3), /proc/interrupts +$(($(pcihost_irq_count "$irq3") - p0))" \
 	test "$(handled 3)" -eq 100 -a \
 	$(($(pcihost_irq_count "$irq3") - p0)) -eq 100
 
-pcihost_check "the other vectors saw nothing" \
+iovsim_check "the other vectors saw nothing" \
 	test "$(handled 0)$(handled 1)$(handled 2)" = 000
 
 for v in 0 1 2; do echo "$v" >"$d/doorbell"; done
 sleep 0.2
-pcihost_check "each vector reaches its own IRQ" \
+iovsim_check "each vector reaches its own IRQ" \
 	test "$(handled 0)$(handled 1)$(handled 2)" = 111
 
 echo "1 1" >"$d/mask"
@@ -40,12 +40,12 @@ sleep 0.2
 masked=$(handled 1)
 echo "1 0" >"$d/mask"
 sleep 0.2
-pcihost_check "a masked vector stays pending ($masked), one delivery on unmask ($(handled 1))" \
+iovsim_check "a masked vector stays pending ($masked), one delivery on unmask ($(handled 1))" \
 	test "$masked" -eq 1 -a "$(handled 1)" -eq 2
 
 echo 99 >"$d/doorbell"
 sleep 0.2
-pcihost_check "a doorbell for a vector out of range raises nothing" \
+iovsim_check "a doorbell for a vector out of range raises nothing" \
 	test "$(handled 0)$(handled 1)$(handled 2)$(handled 3)" = 121100
 
 ktap_finished

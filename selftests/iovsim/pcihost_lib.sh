@@ -64,13 +64,3 @@ pcihost_irq_count() {
 	}' /proc/interrupts
 }
 
-# pcihost_check NAME CMD...: one KTAP result from a command's status.
-pcihost_check() {
-	local name=$1
-	shift
-	if "$@"; then
-		ktap_test_pass "$name"
-	else
-		ktap_test_fail "$name"
-	fi
-}

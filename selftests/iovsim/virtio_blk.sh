@@ -26,7 +26,7 @@ trap cleanup EXIT
 addr=$(virtio_enable virtio-blk b0 capacity=16M queues=2 packed=0)
 virtio_wait_for virtio_disk "$addr" >/dev/null
 disk=$(virtio_disk "$addr")
-virtio_check "function $addr bound to iovsim_virtio, disk ${disk:-none}" \
+iovsim_check "function $addr bound to iovsim_virtio, disk ${disk:-none}" \
 	test -n "$disk" -a -b "/dev/$disk" -a \
 	"$(basename "$(readlink "$PCIDEVS/$addr/driver")")" = iovsim_virtio
 
@@ -39,18 +39,18 @@ lspci_has() {
 		grep -q "$c" <<<"$caps" || return 1
 	done
 }
-virtio_check "lspci: 1af4:1042 with CommonCfg, Notify, ISR, DeviceCfg, MSI-X" \
+iovsim_check "lspci: 1af4:1042 with CommonCfg, Notify, ISR, DeviceCfg, MSI-X" \
 	eval 'lspci -n -s "$addr" | grep -q "1af4:1042" &&
 		lspci_has "$addr" CommonCfg Notify ISR DeviceCfg \
 			"MSI-X: Enable+ Count=3"'
 
 # Feature bit 34 (RING_PACKED) of the negotiated features is 0.
-virtio_check "capacity 16M, 2 queues, split virtqueues" \
+iovsim_check "capacity 16M, 2 queues, split virtqueues" \
 	test "$(cat "/sys/block/$disk/size")" = 32768 -a \
 	"$(ls "/sys/block/$disk/mq" | wc -l)" = 2 -a \
 	"$(cut -c35 "$PCIDEVS/$addr"/virtio*/features)" = 0
 
-virtio_check "get-id: serial iovsim-blk*" \
+iovsim_check "get-id: serial iovsim-blk*" \
 	eval 'grep -q "^iovsim-blk[0-9]" "/sys/block/$disk/serial"'
 
 src=$(mktemp -d)
@@ -58,20 +58,20 @@ for f in a b c; do
 	head -c $((RANDOM * 16 + 4096)) /dev/urandom >"$src/$f"
 done
 (cd "$src" && sha256sum a b c) >"$src/SUMS"
-virtio_check "mkfs.ext4 and mount" \
+iovsim_check "mkfs.ext4 and mount" \
 	eval 'mkfs.ext4 -q -F "/dev/$disk" && mount "/dev/$disk" "$mnt"'
 cp "$src"/a "$src"/b "$src"/c "$mnt"/
 sync
 umount "$mnt"
 echo 3 >/proc/sys/vm/drop_caches
 mount "/dev/$disk" "$mnt"
-virtio_check "files keep their checksums across a remount" \
+iovsim_check "files keep their checksums across a remount" \
 	eval '(cd "$mnt" && sha256sum -c --quiet "$src/SUMS")'
 umount "$mnt"
 rm -rf "$src"
 
 virtio_disable virtio-blk b0
-virtio_check "disable removes the function and the disk" \
+iovsim_check "disable removes the function and the disk" \
 	test ! -e "$PCIDEVS/$addr" -a ! -e "/sys/block/$disk"
 
 ktap_finished

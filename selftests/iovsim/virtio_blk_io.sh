@@ -73,10 +73,10 @@ do_verify=1
 verify_fatal=1
 $(fio_jobs)
 JOB
-virtio_check "packed virtqueues negotiated (feature bit 34)" \
+iovsim_check "packed virtqueues negotiated (feature bit 34)" \
 	test "$(cut -c35 "$PCIDEVS/$addr"/virtio*/features)" = 1
 before=$(queue_irqs)
-virtio_check "fio: random 4k-1M writes at depth 32 on $ncpu queues verify with crc32c" \
+iovsim_check "fio: random 4k-1M writes at depth 32 on $ncpu queues verify with crc32c" \
 	eval 'fio --output="$tmp/fio.log" "$tmp/verify.fio" &&
 		! grep -q "verify: bad\|err=[ ]*[1-9]" "$tmp/fio.log"'
 after=$(queue_irqs)
@@ -86,7 +86,7 @@ busy=0
 for ((q = 0; q < ncpu; q++)); do
 	[ "${a[$q]:-0}" -gt "${b[$q]:-0}" ] && busy=$((busy + 1))
 done
-virtio_check "every request queue interrupted ($before -> $after)" \
+iovsim_check "every request queue interrupted ($before -> $after)" \
 	test "$busy" -eq "$ncpu"
 
 # zeroed OFFSET_MB: 1 MiB at OFFSET_MB reads back as zeroes.
@@ -97,11 +97,11 @@ zeroed() {
 head -c 2097152 /dev/urandom | dd of="$dev" bs=1M seek=20 oflag=direct \
 	status=none
 d0=$(awk '{ print $12 }' "/sys/block/$disk/stat")
-virtio_check "discard reaches the device and reads back as zeroes" \
+iovsim_check "discard reaches the device and reads back as zeroes" \
 	eval 'blkdiscard -o $((20 << 20)) -l $((1 << 20)) "$dev" &&
 		[ "$(awk "{ print \$12 }" "/sys/block/$disk/stat")" -gt "$d0" ] &&
 		zeroed 20'
-virtio_check "write-zeroes (blkdiscard -z) reads back as zeroes" \
+iovsim_check "write-zeroes (blkdiscard -z) reads back as zeroes" \
 	eval '[ "$(cat "/sys/block/$disk/queue/write_zeroes_max_bytes")" -gt 0 ] &&
 		blkdiscard -z -o $((21 << 20)) -l $((1 << 20)) "$dev" &&
 		zeroed 21'
@@ -116,7 +116,7 @@ virtio_wait_for virtio_disk "$addr" >/dev/null
 disk=$(virtio_disk "$addr")
 dev=/dev/$disk
 vd=$(basename "$(readlink -f "$PCIDEVS/$addr"/virtio*)")
-virtio_check "unbind removes the disk, rebind brings it back with its data" \
+iovsim_check "unbind removes the disk, rebind brings it back with its data" \
 	eval '[ "$gone" = yes ] && [ -b "$dev" ] &&
 		[ "$(dd if="$dev" bs=1M skip=24 count=4 iflag=direct status=none |
 			sha256sum)" = "$sum" ]'
@@ -135,14 +135,14 @@ done
 wait "$fiopid"
 rc=$?
 fiopid=
-virtio_check "$resets device resets under fio: no I/O error, data verifies" \
+iovsim_check "$resets device resets under fio: no I/O error, data verifies" \
 	eval '[ "$resets" -ge 1 ] && [ "$rc" -eq 0 ] &&
 		! grep -q "verify: bad\|err=[ ]*[1-9]" "$tmp/fio2.log"'
-virtio_check "the pattern outside fio's range survived the resets" \
+iovsim_check "the pattern outside fio's range survived the resets" \
 	eval '[ "$(dd if="$dev" bs=1M skip=24 count=4 iflag=direct status=none |
 		sha256sum)" = "$sum" ]'
 
-virtio_check "disable after all that is clean" \
+iovsim_check "disable after all that is clean" \
 	virtio_disable virtio-blk io0
 
 ktap_finished

@@ -20,21 +20,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# bad DIR ATTR VALUE ERRNO: the write fails with ERRNO, one log line, the
-# attribute reads the same as before.
+# bad DIR ATTR VALUE ERRNO: writing VALUE to DIR/ATTR fails with ERRNO.
 bad() {
-	local dev=$1 attr=$2 val=$3 want=$4 before got lines
-	before=$(cat "$dev/$attr")
-	dmesg_mark
-	got=$(write_errno "$dev/$attr" "$val")
-	lines=$(dmesg_since | grep -c .)
-	if [ "$got" = "$want" ] && [ "$lines" -eq 1 ] &&
-		[ "$(cat "$dev/$attr")" = "$before" ]; then
-		ktap_test_pass "${dev##*/}/$attr <- '$val': $want, one log line, unchanged"
-	else
-		dmesg_since | sed 's/^/# /'
-		ktap_test_fail "${dev##*/}/$attr <- '$val': got $got, $lines log lines, '$(cat "$dev/$attr")' (was '$before')"
-	fi
+	iovsim_expect_write_error "$1/$2" "$3" "$4" "${1##*/}/$2"
 }
 
 blk=$CFS/virtio-blk/cb
@@ -49,7 +37,7 @@ bad "$blk" packed 2 EINVAL
 write_errno "$blk/capacity" 8M >/dev/null
 echo 1 >"$blk/enable"
 bad "$blk" capacity 4M EBUSY
-virtio_check "capacity reads back in bytes" \
+iovsim_check "capacity reads back in bytes" \
 	test "$(cat "$blk/capacity")" = 8388608
 echo 0 >"$blk/enable"
 
@@ -72,7 +60,7 @@ bad "$net" mtu 1500 EBUSY
 mkdir "$CFS/virtio-net/cn2"
 echo cnport >"$CFS/virtio-net/cn2/port"
 got=$(write_errno "$CFS/virtio-net/cn2/enable" 1)
-virtio_check "a second function on a taken port name: $got, stays disabled" \
+iovsim_check "a second function on a taken port name: $got, stays disabled" \
 	test "$got" = EEXIST -a "$(cat "$CFS/virtio-net/cn2/enable")" = 0
 echo 0 >"$net/enable"
 

@@ -21,16 +21,6 @@ virtio_setup() {
 	fi
 }
 
-# virtio_check NAME CMD...: one KTAP result from a command's status.
-virtio_check() {
-	local name=$1
-	shift
-	if "$@"; then
-		ktap_test_pass "$name"
-	else
-		ktap_test_fail "$name"
-	fi
-}
 
 # virtio_enable MODEL NAME [ATTR=VALUE...]: create and enable a configfs
 # device; prints its PCI address.

@@ -52,7 +52,7 @@ status() {
 	cfg_data
 }
 
-virtio_check "PCI_CFG window at ${pcicfg:-none}: device status reads 0f (DRIVER_OK)" \
+iovsim_check "PCI_CFG window at ${pcicfg:-none}: device status reads 0f (DRIVER_OK)" \
 	test -n "$pcicfg" -a "$(status)" = 0f
 
 cfgirq=$(awk -v n="$addr-config" '$NF == n { sub(":", "", $1); print $1 }' \
@@ -70,14 +70,14 @@ dmesg_mark
 cfg_window 0x14
 cfg_data 03
 sleep 0.5
-virtio_check "clearing status bits: NEEDS_RESET (status $(status)), one log line" \
+iovsim_check "clearing status bits: NEEDS_RESET (status $(status)), one log line" \
 	eval '[ "$(status)" = 4f ] &&
 		[ "$(dmesg_since | grep -c "device needs reset: status bits cleared")" -eq 1 ]'
-virtio_check "and a configuration interrupt ($before -> $(irqs))" \
+iovsim_check "and a configuration interrupt ($before -> $(irqs))" \
 	test "$(irqs)" -gt "$before"
 
 echo 1 >"/sys/kernel/debug/iovsim_virtio/$addr/reset"
-virtio_check "a reset clears it: status 0f again" test "$(status)" = 0f
+iovsim_check "a reset clears it: status 0f again" test "$(status)" = 0f
 # disk_works: 64 KiB written to the disk read back the same.
 disk_works() {
 	local f r
@@ -90,6 +90,6 @@ disk_works() {
 	rm -f "$f"
 	return $r
 }
-virtio_check "the disk works after the reset" disk_works
+iovsim_check "the disk works after the reset" disk_works
 
 ktap_finished

@@ -33,11 +33,11 @@ virtio_wait_for virtio_netdev "$a0" >/dev/null
 virtio_wait_for virtio_netdev "$a1" >/dev/null
 if0=$(virtio_netdev "$a0")
 if1=$(virtio_netdev "$a1")
-virtio_check "two netdevs: ${if0:-none} ($a0), ${if1:-none} ($a1)" \
+iovsim_check "two netdevs: ${if0:-none} ($a0), ${if1:-none} ($a1)" \
 	test -n "$if0" -a -n "$if1" -a \
 	"$(lspci -n -s "$a0" | grep -c 1af4:1041)" = 1
 
-virtio_check "MAC, MTU and queue pairs as configured" \
+iovsim_check "MAC, MTU and queue pairs as configured" \
 	test "$(cat "/sys/class/net/$if0/address")" = 52:54:00:aa:00:01 -a \
 	"$(cat "/sys/class/net/$if1/address")" = 52:54:00:aa:00:02 -a \
 	"$(cat "/sys/class/net/$if0/mtu")" = 1400 -a \
@@ -52,7 +52,7 @@ ip -n vns1 addr add 10.77.0.2/24 dev "$if1"
 ip -n vns0 link set "$if0" up
 ip -n vns1 link set "$if1" up
 
-virtio_check "ping across the pair, namespace to namespace" \
+iovsim_check "ping across the pair, namespace to namespace" \
 	eval "ip netns exec vns0 ping -q -c 1 -W 5 10.77.0.2 >/dev/null"
 
 head -c 1000000 /dev/urandom >"$tmp/src"
@@ -82,7 +82,7 @@ for _ in $(seq 50); do
 done
 wait "$rxpid"
 rxpid=
-virtio_check "a 1 MB file crosses over TCP with a matching checksum" \
+iovsim_check "a 1 MB file crosses over TCP with a matching checksum" \
 	test -n "$sent" -a "$(sha256sum <"$tmp/src")" = \
 	"$(sha256sum <"$tmp/dst" 2>/dev/null)"
 
@@ -91,21 +91,21 @@ carrier() {
 }
 
 echo 0 >"$CFS/virtio-net/n1/link"
-virtio_check "link down on port right: its driver sees no carrier" \
+iovsim_check "link down on port right: its driver sees no carrier" \
 	virtio_wait_for carrier vns1 "$if1" 0
-virtio_check "no traffic while the link is down" \
+iovsim_check "no traffic while the link is down" \
 	eval '! ip netns exec vns0 ping -q -c 1 -W 1 10.77.0.2 >/dev/null'
 echo 1 >"$CFS/virtio-net/n1/link"
-virtio_check "link up again: carrier back" \
+iovsim_check "link up again: carrier back" \
 	virtio_wait_for carrier vns1 "$if1" 1
-virtio_check "and traffic flows again" \
+iovsim_check "and traffic flows again" \
 	eval "ip netns exec vns0 ping -q -c 1 -W 5 10.77.0.2 >/dev/null"
 
 ip netns del vns0
 ip netns del vns1
 virtio_disable virtio-net n1
 virtio_disable virtio-net n0
-virtio_check "disable removes both functions" \
+iovsim_check "disable removes both functions" \
 	test ! -e "$PCIDEVS/$a0" -a ! -e "$PCIDEVS/$a1"
 
 ktap_finished

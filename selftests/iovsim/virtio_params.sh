@@ -66,12 +66,12 @@ for d in "$PCIDEVS/$dom":*; do
 	fi
 done
 
-virtio_check "blk_devices=2 blk_size_mb=8: two 8 MiB disks (${disks[*]})" \
+iovsim_check "blk_devices=2 blk_size_mb=8: two 8 MiB disks (${disks[*]})" \
 	eval '[ ${#disks[@]} -eq 2 ] &&
 		[ "$(cat "/sys/block/${disks[0]}/size")" = 16384 ] &&
 		[ "$(cat "/sys/block/${disks[1]}/size")" = 16384 ]'
 
-virtio_check "net_devices=2: two netdevs (${nets[*]})" \
+iovsim_check "net_devices=2: two netdevs (${nets[*]})" \
 	test "${#nets[@]}" -eq 2
 
 ip netns add vpa
@@ -82,7 +82,7 @@ ip -n vpa addr add 10.78.0.1/24 dev "${nets[0]}"
 ip -n vpb addr add 10.78.0.2/24 dev "${nets[1]}"
 ip -n vpa link set "${nets[0]}" up
 ip -n vpb link set "${nets[1]}" up
-virtio_check "mod0 and mod1 are cabled: ping" \
+iovsim_check "mod0 and mod1 are cabled: ping" \
 	eval 'ip netns exec vpa ping -q -c 2 -W 5 10.78.0.2 >/dev/null'
 
 ktap_finished
