@@ -146,3 +146,13 @@ iovsim_expect_write_error() {
 		ktap_test_fail "$label <- '$val': got $got, $lines log lines, '$(<"$path")' (was '$before')"
 	fi
 }
+
+# iovsim_irq_count IRQ: total of IRQ over all CPUs in /proc/interrupts.
+iovsim_irq_count() {
+	awk -v irq="$1:" '$1 == irq {
+		n = 0
+		for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++)
+			n += $i
+		print n
+	}' /proc/interrupts
+}

@@ -54,13 +54,4 @@ pcihost_bound_to() {
 	[ "$PCIDEVS/$1/driver" -ef "/sys/bus/pci/drivers/$2" ]
 }
 
-# pcihost_irq_count IRQ: total of IRQ over all CPUs in /proc/interrupts.
-pcihost_irq_count() {
-	awk -v irq="$1:" '$1 == irq {
-		n = 0
-		for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++)
-			n += $i
-		print n
-	}' /proc/interrupts
-}
 

@@ -72,3 +72,12 @@ virtio_netdev() {
 	done
 	return 1
 }
+
+# virtio_netns NS IF ADDR/LEN: create namespace NS, move IF into it, give
+# it ADDR/LEN and bring it up.
+virtio_netns() {
+	ip netns add "$1" &&
+	ip link set "$2" netns "$1" &&
+	ip -n "$1" addr add "$3" dev "$2" &&
+	ip -n "$1" link set "$2" up
+}

@@ -57,14 +57,7 @@ iovsim_check "PCI_CFG window at ${pcicfg:-none}: device status reads 0f (DRIVER_
 
 cfgirq=$(awk -v n="$addr-config" '$NF == n { sub(":", "", $1); print $1 }' \
 	/proc/interrupts)
-irqs() {
-	awk -v irq="$cfgirq:" '$1 == irq {
-		n = 0
-		for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++)
-			n += $i
-		print n
-	}' /proc/interrupts
-}
+irqs() { iovsim_irq_count "$cfgirq"; }
 before=$(irqs)
 dmesg_mark
 cfg_window 0x14

@@ -43,14 +43,8 @@ iovsim_check "MAC, MTU and queue pairs as configured" \
 	"$(cat "/sys/class/net/$if0/mtu")" = 1400 -a \
 	"$(find "/sys/class/net/$if1/queues" -name 'rx-*' | wc -l)" = 2
 
-ip netns add vns0
-ip netns add vns1
-ip link set "$if0" netns vns0
-ip link set "$if1" netns vns1
-ip -n vns0 addr add 10.77.0.1/24 dev "$if0"
-ip -n vns1 addr add 10.77.0.2/24 dev "$if1"
-ip -n vns0 link set "$if0" up
-ip -n vns1 link set "$if1" up
+virtio_netns vns0 "$if0" 10.77.0.1/24
+virtio_netns vns1 "$if1" 10.77.0.2/24
 
 iovsim_check "ping across the pair, namespace to namespace" \
 	eval "ip netns exec vns0 ping -q -c 1 -W 5 10.77.0.2 >/dev/null"

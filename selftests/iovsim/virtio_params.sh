@@ -74,14 +74,8 @@ iovsim_check "blk_devices=2 blk_size_mb=8: two 8 MiB disks (${disks[*]})" \
 iovsim_check "net_devices=2: two netdevs (${nets[*]})" \
 	test "${#nets[@]}" -eq 2
 
-ip netns add vpa
-ip netns add vpb
-ip link set "${nets[0]}" netns vpa
-ip link set "${nets[1]}" netns vpb
-ip -n vpa addr add 10.78.0.1/24 dev "${nets[0]}"
-ip -n vpb addr add 10.78.0.2/24 dev "${nets[1]}"
-ip -n vpa link set "${nets[0]}" up
-ip -n vpb link set "${nets[1]}" up
+virtio_netns vpa "${nets[0]}" 10.78.0.1/24
+virtio_netns vpb "${nets[1]}" 10.78.0.2/24
 iovsim_check "mod0 and mod1 are cabled: ping" \
 	eval 'ip netns exec vpa ping -q -c 2 -W 5 10.78.0.2 >/dev/null'
 
