@@ -102,6 +102,7 @@ void iovsim_cfg_write(struct iovsim_fn *fn, unsigned int where,
 int iovsim_fn_nr_irqs(struct iovsim_fn *fn);
 int iovsim_fn_irq(struct iovsim_fn *fn, unsigned int vector);
 void iovsim_fn_raise_irq(struct iovsim_fn *fn, unsigned int vector);
+void iovsim_fn_raise_irq_sync(struct iovsim_fn *fn, unsigned int vector);
 
 /* In-host drivers */
 struct iovsim_fn *iovsim_fn_from_pci_dev(struct pci_dev *pdev);

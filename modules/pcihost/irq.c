@@ -5,10 +5,13 @@
  * IRQ that drivers request_irq().  A model raises a vector from any
  * context; delivery is asynchronous, as a device's would be: the vector is
  * latched pending and an irq_work runs the handler in hard interrupt
- * context on the raising CPU.  A masked vector stays pending until
- * unmasked.
+ * context on the raising CPU.  A model's worker in process context can
+ * instead have the handler run at once, on its own stack, and save the
+ * self-IPI (iovsim_fn_raise_irq_sync()).  A masked vector stays pending
+ * until unmasked.
  */
 #include <linux/bitmap.h>
+#include <linux/bottom_half.h>
 #include <linux/idr.h>
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
@@ -217,3 +220,40 @@ void iovsim_fn_raise_irq(struct iovsim_fn *fn, unsigned int vector)
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_GPL(iovsim_fn_raise_irq);
+
+/**
+ * iovsim_fn_raise_irq_sync() - signal a vector and run its handler now
+ * @fn: the function
+ * @vector: MSI-X vector
+ *
+ * For a model's own worker, which would otherwise pay an interrupt (a
+ * self-IPI) per raise.  The handler runs before this returns, as
+ * generic_handle_irq_safe() runs it: on the caller's stack, with local
+ * interrupts disabled; bottom halves are disabled around it, so the
+ * softirqs it raises (a NAPI poll, blk-mq completions) run on return
+ * instead of waking ksoftirqd.  A masked vector is latched pending and
+ * delivered on unmask, as by iovsim_fn_raise_irq().  Raising a function
+ * that is not added, or a vector out of range, does nothing.
+ *
+ * Context: process context, may sleep (so no spinlock held); the caller
+ * must not hold a lock the driver's handler or its softirq takes, nor
+ * one that the driver's MMIO writes to this function take.
+ */
+void iovsim_fn_raise_irq_sync(struct iovsim_fn *fn, unsigned int vector)
+{
+	might_sleep();
+	local_bh_disable();
+	rcu_read_lock();
+	if (READ_ONCE(fn->irqs_dead) || vector >= fn->nr_irqs)
+		goto out;
+	set_bit(vector, fn->irq_pending);
+	smp_mb__after_atomic();	/* pairs with iovsim_irq_unmask() */
+	if (!test_bit(vector, fn->irq_masked) &&
+	    test_and_clear_bit(vector, fn->irq_pending))
+		generic_handle_domain_irq_safe(iovsim_irq_domain,
+					       fn->hwirq_base + vector);
+out:
+	rcu_read_unlock();
+	local_bh_enable();
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_raise_irq_sync);

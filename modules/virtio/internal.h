@@ -203,6 +203,7 @@ struct iovsim_vdev *iovsim_vdev_alloc(const struct iovsim_vdev_ops *ops,
 struct iovsim_fn *iovsim_vdev_build(struct iovsim_vdev *vdev);
 void iovsim_vdev_free(struct iovsim_vdev *vdev);
 void iovsim_vdev_raise(struct iovsim_vdev *vdev, u16 vector, u8 isr);
+void iovsim_vdev_raise_sync(struct iovsim_vdev *vdev, u16 vector, u8 isr);
 
 /* common.c: common configuration, status machine, reset */
 u64 iovsim_virtio_transport_features(void);

@@ -184,16 +184,8 @@ static void vdev_cfg_write(struct iovsim_fn *fn, unsigned int where,
 				 vdev_regs_read(vdev, off, len, true));
 }
 
-/**
- * iovsim_vdev_raise() - signal the driver
- * @vdev: the function
- * @vector: MSI-X vector, or VIRTIO_MSI_NO_VECTOR
- * @isr: ISR status bit to set (VIRTIO_PCI_ISR_*)
- *
- * Any context.  Nothing is sent while MSI-X is disabled or masked as a
- * whole; per-entry mask bits are storage only.
- */
-void iovsim_vdev_raise(struct iovsim_vdev *vdev, u16 vector, u8 isr)
+/* Sets @isr; true if MSI-X can deliver @vector now. */
+static bool vdev_latch(struct iovsim_vdev *vdev, u16 vector, u8 isr)
 {
 	unsigned long flags;
 	u16 ctrl;
@@ -203,12 +195,43 @@ void iovsim_vdev_raise(struct iovsim_vdev *vdev, u16 vector, u8 isr)
 	spin_unlock_irqrestore(&vdev->lock, flags);
 
 	if (vector == VIRTIO_MSI_NO_VECTOR || vector >= vdev->nvec)
-		return;
+		return false;
 	ctrl = iovsim_cfg_read(vdev->fn, vdev->msix_cap + PCI_MSIX_FLAGS, 2);
-	if ((ctrl & (PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL)) !=
-	    PCI_MSIX_FLAGS_ENABLE)
-		return;
-	iovsim_fn_raise_irq(vdev->fn, vector);
+	return (ctrl & (PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL)) ==
+	       PCI_MSIX_FLAGS_ENABLE;
+}
+
+/**
+ * iovsim_vdev_raise() - signal the driver
+ * @vdev: the function
+ * @vector: MSI-X vector, or VIRTIO_MSI_NO_VECTOR
+ * @isr: ISR status bit to set (VIRTIO_PCI_ISR_*)
+ *
+ * Any context; the handler runs later, in hard interrupt context.
+ * Nothing is sent while MSI-X is disabled or masked as a whole; per-entry
+ * mask bits are storage only.
+ */
+void iovsim_vdev_raise(struct iovsim_vdev *vdev, u16 vector, u8 isr)
+{
+	if (vdev_latch(vdev, vector, isr))
+		iovsim_fn_raise_irq(vdev->fn, vector);
+}
+
+/**
+ * iovsim_vdev_raise_sync() - signal the driver from a queue worker
+ * @vdev: the function
+ * @vector: MSI-X vector, or VIRTIO_MSI_NO_VECTOR
+ * @isr: ISR status bit to set (VIRTIO_PCI_ISR_*)
+ *
+ * As iovsim_vdev_raise(), but the driver's handler runs before this
+ * returns (iovsim_fn_raise_irq_sync()).  Process context, holding no
+ * lock but queue mutexes: the driver's handler and what it runs next
+ * only notify, and a notify takes none of them.
+ */
+void iovsim_vdev_raise_sync(struct iovsim_vdev *vdev, u16 vector, u8 isr)
+{
+	if (vdev_latch(vdev, vector, isr))
+		iovsim_fn_raise_irq_sync(vdev->fn, vector);
 }
 
 static void vdev_release(struct iovsim_fn *fn)

@@ -3,13 +3,24 @@
  * Per-queue processing.  A notify (a BAR write from the driver, often in
  * atomic context under the driver's queue lock) only queues the queue's
  * work item; the work runs in process context on iovsim_virtio's
- * workqueues (see iovsim_virtio_wq_init()), handles up to IOVSIM_VIRTIO_BUDGET chains, raises one
- * interrupt for the batch when the driver wants one, and requeues itself
- * when there is more.  An idle queue costs nothing: with no chain left
- * the worker re-enables notifications and sleeps until the next one.
+ * workqueues (see iovsim_virtio_wq_init()), handles up to
+ * IOVSIM_VIRTIO_BUDGET chains, and requeues itself when there is more.
+ * It raises the queue's interrupt whenever it has caught up with the
+ * driver, and the driver's handler runs right there, in the worker.
+ *
+ * A data queue's worker runs on the CPU next to the one that notified,
+ * and polls the ring for up to poll_us after it caught up, with
+ * notifications still suppressed: while the driver keeps submitting,
+ * neither side sleeps or sends the other an IPI.  An idle queue costs
+ * nothing: once the poll ends the worker re-enables notifications and
+ * sleeps until the next one.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/moduleparam.h>
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/sched/stat.h>
 #include <linux/slab.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_pci.h>
@@ -19,7 +30,77 @@
 #include "internal.h"
 
 struct workqueue_struct *iovsim_virtio_wq;
-static struct workqueue_struct *iovsim_virtio_local_wq;
+static struct workqueue_struct *iovsim_virtio_queue_wq;
+
+#define IOVSIM_VIRTIO_POLL_US_MAX	1000
+
+static unsigned int poll_us = 100;
+
+static int poll_us_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int us;
+	int ret;
+
+	ret = kstrtouint(val, 0, &us);
+	if (ret)
+		return ret;
+	if (us > IOVSIM_VIRTIO_POLL_US_MAX)
+		return -ERANGE;
+	WRITE_ONCE(poll_us, us);
+	return 0;
+}
+
+static const struct kernel_param_ops poll_us_ops = {
+	.set	= poll_us_set,
+	.get	= param_get_uint,
+};
+
+module_param_cb(poll_us, &poll_us_ops, &poll_us, 0644);
+MODULE_PARM_DESC(poll_us, "microseconds a queue worker keeps polling an empty ring before it sleeps (0-1000, default 100; 0: never poll)");
+
+/*
+ * Busy polling of a queue that just went empty: true to look at the ring
+ * again, false to sleep.  A worker polls only right after it handled a
+ * chain (the driver is active), for at most poll_us, and only while
+ * nothing else wants its CPU: on the submitter's own CPU it would only
+ * delay the next submission.
+ */
+static bool iovsim_vq_poll(u64 *end)
+{
+	unsigned int us = READ_ONCE(poll_us);
+	u64 now;
+
+	if (!us || need_resched() || !single_task_running())
+		return false;
+	now = local_clock();
+	if (!*end)
+		*end = now + us * NSEC_PER_USEC;
+	if (time_after64(now, *end))
+		return false;
+	cpu_relax();
+	return true;
+}
+
+/*
+ * Queue @vq's work.  A data queue's worker runs on the online CPU after
+ * the one that notified: the submitter keeps its CPU and the device
+ * works next to it.  With one CPU online both share it.  A CPU going
+ * offline meanwhile only moves the work to another CPU (the workqueue
+ * core does that), which is still correct.
+ */
+static void iovsim_vq_queue(struct iovsim_vq *vq)
+{
+	unsigned int cpu;
+
+	if (vq->wq != iovsim_virtio_queue_wq) {
+		queue_work(vq->wq, &vq->work);
+		return;
+	}
+	cpu = cpumask_next(raw_smp_processor_id(), cpu_online_mask);
+	if (cpu >= nr_cpu_ids)
+		cpu = cpumask_first(cpu_online_mask);
+	queue_work_on(cpu, vq->wq, &vq->work);
+}
 
 static void iovsim_vq_work(struct work_struct *work)
 {
@@ -42,7 +123,7 @@ static void iovsim_vq_work(struct work_struct *work)
 out:
 	mutex_unlock(&vq->lock);
 	if (again)
-		queue_work(vq->wq, &vq->work);
+		queue_work_on(raw_smp_processor_id(), vq->wq, &vq->work);
 }
 
 /**
@@ -63,7 +144,7 @@ int iovsim_vq_init(struct iovsim_vdev *vdev, struct iovsim_vq *vq, u16 index)
 		return -ENOMEM;
 	mutex_init(&vq->lock);
 	INIT_WORK(&vq->work, iovsim_vq_work);
-	vq->wq = iovsim_virtio_local_wq;
+	vq->wq = iovsim_virtio_queue_wq;
 	iovsim_vq_reset_regs(vq);
 	return 0;
 }
@@ -128,7 +209,7 @@ int iovsim_vq_start(struct iovsim_vq *vq)
 		return ret;
 	/* pairs with the worker's lock: the ring is set up before live */
 	smp_store_release(&vq->live, true);
-	queue_work(vq->wq, &vq->work);
+	iovsim_vq_queue(vq);
 	return 0;
 }
 
@@ -164,7 +245,7 @@ void iovsim_vq_notify(struct iovsim_vq *vq)
 
 	if (ops->notify && !ops->notify(vq))
 		return;
-	queue_work(vq->wq, &vq->work);
+	iovsim_vq_queue(vq);
 }
 
 /**
@@ -176,7 +257,7 @@ void iovsim_vq_notify(struct iovsim_vq *vq)
  */
 void iovsim_vq_kick_work(struct iovsim_vq *vq)
 {
-	queue_work(vq->wq, &vq->work);
+	iovsim_vq_queue(vq);
 }
 
 /**
@@ -196,6 +277,9 @@ void iovsim_vq_set_unbound(struct iovsim_vq *vq)
  * iovsim_vq_interrupt() - raise the queue's interrupt if the driver wants it
  * @vq: the queue, under &iovsim_vq.lock
  *
+ * The driver's handler runs before this returns
+ * (iovsim_vdev_raise_sync()).
+ *
  * Return: 0 or the ring's error.
  */
 int iovsim_vq_interrupt(struct iovsim_vq *vq)
@@ -203,8 +287,8 @@ int iovsim_vq_interrupt(struct iovsim_vq *vq)
 	int ret = iovsim_ring_need_interrupt(&vq->ring);
 
 	if (ret > 0)
-		iovsim_vdev_raise(vq->vdev, READ_ONCE(vq->msix_vector),
-				  IOVSIM_VIRTIO_ISR_QUEUE);
+		iovsim_vdev_raise_sync(vq->vdev, READ_ONCE(vq->msix_vector),
+				       IOVSIM_VIRTIO_ISR_QUEUE);
 	return ret < 0 ? ret : 0;
 }
 
@@ -225,7 +309,8 @@ int iovsim_vq_run_chains(struct iovsim_vq *vq, unsigned int budget,
 			 iovsim_chain_handler_t handle)
 {
 	struct iovsim_ring_chain chain;
-	unsigned int n = 0;
+	unsigned int n = 0, unsignalled = 0;
+	u64 poll_end = 0;
 	int ret, written;
 
 	ret = iovsim_ring_disable_kicks(&vq->ring);
@@ -236,12 +321,21 @@ int iovsim_vq_run_chains(struct iovsim_vq *vq, unsigned int budget,
 		if (ret < 0)
 			break;
 		if (!ret) {
+			if (unsignalled) {
+				unsignalled = 0;
+				ret = iovsim_vq_interrupt(vq);
+				if (ret)
+					break;
+			}
+			if (n && iovsim_vq_poll(&poll_end))
+				continue;
 			ret = iovsim_ring_enable_kicks(&vq->ring);
 			if (ret <= 0)
 				break;
 			ret = iovsim_ring_disable_kicks(&vq->ring);
 			continue;
 		}
+		poll_end = 0;
 		written = handle(vq, &chain);
 		if (written < 0) {
 			ret = written;
@@ -249,8 +343,9 @@ int iovsim_vq_run_chains(struct iovsim_vq *vq, unsigned int budget,
 		}
 		ret = iovsim_ring_complete(&vq->ring, &chain, written);
 		n++;
+		unsignalled++;
 	}
-	if (n) {
+	if (unsignalled) {
 		int r = iovsim_vq_interrupt(vq);
 
 		if (!ret)
@@ -262,12 +357,12 @@ int iovsim_vq_run_chains(struct iovsim_vq *vq, unsigned int budget,
 /**
  * iovsim_virtio_wq_init() - create the queue workers' workqueues
  *
- * Queue workers run by default on the CPU whose driver notified: the
- * request, its processing and its completion interrupt stay on one CPU,
- * with no cross-CPU wake-up per request, and the driver's queues spread
- * the load over CPUs.  An unbound workqueue serves resets and the queues
- * that must not wait for the notifying CPU.  Both are usable in memory
- * reclaim (block writeback goes through them).
+ * Data queue workers run on a per-CPU workqueue, on the CPU after the
+ * notifying one (iovsim_vq_queue()); they are CPU-intensive, as they may
+ * poll, so they do not hold back other per-CPU work.  An unbound
+ * workqueue serves resets and the queues that must not wait for a given
+ * CPU.  Both are usable in memory reclaim (block writeback goes through
+ * them).
  *
  * Return: 0 or -ENOMEM.
  */
@@ -278,10 +373,10 @@ int iovsim_virtio_wq_init(void)
 					   WQ_HIGHPRI, 0);
 	if (!iovsim_virtio_wq)
 		return -ENOMEM;
-	iovsim_virtio_local_wq = alloc_workqueue("iovsim_virtio_local",
-						 WQ_MEM_RECLAIM | WQ_HIGHPRI,
-						 0);
-	if (!iovsim_virtio_local_wq) {
+	iovsim_virtio_queue_wq = alloc_workqueue("iovsim_virtio_queue",
+						 WQ_MEM_RECLAIM | WQ_HIGHPRI |
+						 WQ_CPU_INTENSIVE, 0);
+	if (!iovsim_virtio_queue_wq) {
 		destroy_workqueue(iovsim_virtio_wq);
 		return -ENOMEM;
 	}
@@ -289,10 +384,10 @@ int iovsim_virtio_wq_init(void)
 }
 
 /**
- * iovsim_virtio_wq_exit() - destroy the workqueue
+ * iovsim_virtio_wq_exit() - destroy the workqueues
  */
 void iovsim_virtio_wq_exit(void)
 {
-	destroy_workqueue(iovsim_virtio_local_wq);
+	destroy_workqueue(iovsim_virtio_queue_wq);
 	destroy_workqueue(iovsim_virtio_wq);
 }
