@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * iovsim_ring: module glue.  The module is a library: it holds no state
- * of its own, and its users (the iovsim device models) pin it through the
- * symbols they import.
+ * iovsim_ring: module glue.  The module is a library: its only state is
+ * the host DMA backend's cache of System RAM ranges, and its users (the
+ * iovsim device models) pin it through the symbols they import.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -10,14 +10,22 @@
 #include <linux/module.h>
 #include <linux/printk.h>
 
+#include "ring_internal.h"
+
 static int __init iovsim_ring_module_init(void)
 {
+	int ret;
+
+	ret = iovsim_dma_host_init();
+	if (ret)
+		return ret;
 	pr_info("loaded\n");
 	return 0;
 }
 
 static void __exit iovsim_ring_module_exit(void)
 {
+	iovsim_dma_host_exit();
 	pr_info("unloaded\n");
 }
 

@@ -67,4 +67,7 @@ int iovsim_packed_complete(struct iovsim_ring *ring,
 int iovsim_packed_need_interrupt(struct iovsim_ring *ring);
 int iovsim_packed_set_kicks(struct iovsim_ring *ring, bool enable);
 
+int iovsim_dma_host_init(void);
+void iovsim_dma_host_exit(void);
+
 #endif /* _IOVSIM_RING_INTERNAL_H */

@@ -33,6 +33,8 @@ struct workqueue_struct *iovsim_virtio_wq;
 static struct workqueue_struct *iovsim_virtio_queue_wq;
 
 #define IOVSIM_VIRTIO_POLL_US_MAX	1000
+/* longest a completion waits for its interrupt while the worker is busy */
+#define IOVSIM_VIRTIO_SIGNAL_NS		(50 * NSEC_PER_USEC)
 
 static unsigned int poll_us = 100;
 
@@ -299,8 +301,12 @@ int iovsim_vq_interrupt(struct iovsim_vq *vq)
  * @handle: called per chain; returns the bytes written into the chain's
  *	writable buffers, or a negative errno that breaks the device
  *
- * Fetches chains with notifications suppressed, completes each one, and
- * interrupts the driver once for the batch.  Returns with notifications
+ * Fetches chains with notifications suppressed and completes each one.
+ * The driver is interrupted when the worker has caught up, and also once
+ * the oldest completion it has not been told about is
+ * IOVSIM_VIRTIO_SIGNAL_NS old, so that a deep queue of large requests
+ * does not hold every completion back until the last one.  Polls while
+ * the driver is active (iovsim_vq_poll()), and returns with notifications
  * re-enabled when the ring is empty.
  *
  * Return: chains handled, or a negative errno.
@@ -309,8 +315,8 @@ int iovsim_vq_run_chains(struct iovsim_vq *vq, unsigned int budget,
 			 iovsim_chain_handler_t handle)
 {
 	struct iovsim_ring_chain chain;
-	unsigned int n = 0, unsignalled = 0;
-	u64 poll_end = 0;
+	unsigned int n = 0;
+	u64 poll_end = 0, unsignalled_since = 0;
 	int ret, written;
 
 	ret = iovsim_ring_disable_kicks(&vq->ring);
@@ -321,8 +327,8 @@ int iovsim_vq_run_chains(struct iovsim_vq *vq, unsigned int budget,
 		if (ret < 0)
 			break;
 		if (!ret) {
-			if (unsignalled) {
-				unsignalled = 0;
+			if (unsignalled_since) {
+				unsignalled_since = 0;
 				ret = iovsim_vq_interrupt(vq);
 				if (ret)
 					break;
@@ -343,9 +349,15 @@ int iovsim_vq_run_chains(struct iovsim_vq *vq, unsigned int budget,
 		}
 		ret = iovsim_ring_complete(&vq->ring, &chain, written);
 		n++;
-		unsignalled++;
+		if (!unsignalled_since) {
+			unsignalled_since = local_clock();
+		} else if (!ret && local_clock() - unsignalled_since >
+			   IOVSIM_VIRTIO_SIGNAL_NS) {
+			unsignalled_since = 0;
+			ret = iovsim_vq_interrupt(vq);
+		}
 	}
-	if (unsignalled) {
+	if (unsignalled_since) {
 		int r = iovsim_vq_interrupt(vq);
 
 		if (!ret)
