@@ -68,6 +68,8 @@ struct iovsim_cfg {
  * @irqs: Linux IRQ number of each vector
  * @irq_pending: vectors raised but not yet delivered
  * @irq_masked: vectors masked by the irq chip
+ * @irq_busy: vectors whose handler a CPU is running for us; that CPU
+ *	delivers every raise latched meanwhile (iovsim_irq_deliver())
  * @irqs_dead: set (before an RCU grace period) when the IRQs go away;
  *	iovsim_fn_raise_irq() checks it under rcu_read_lock()
  * @irq_work: delivers pending vectors in hard interrupt context
@@ -94,6 +96,7 @@ struct iovsim_fn {
 	unsigned int *irqs;
 	unsigned long *irq_pending;
 	unsigned long *irq_masked;
+	unsigned long *irq_busy;
 	bool irqs_dead;
 	struct irq_work irq_work;
 	int id;

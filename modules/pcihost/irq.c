@@ -8,7 +8,8 @@
  * context on the raising CPU.  A model's worker in process context can
  * instead have the handler run at once, on its own stack, and save the
  * self-IPI (iovsim_fn_raise_irq_sync()).  A masked vector stays pending
- * until unmasked.
+ * until unmasked.  One CPU at a time delivers a given vector, and it
+ * delivers what others raise meanwhile (iovsim_irq_deliver()).
  */
 #include <linux/bitmap.h>
 #include <linux/bottom_half.h>
@@ -84,18 +85,37 @@ void iovsim_irq_domain_exit(void)
 	ida_destroy(&iovsim_fn_ida);
 }
 
+/*
+ * Run @vector's handler once for each batch of raises latched in
+ * irq_pending, unless it is masked.  One CPU at a time delivers a vector
+ * (bit @vector of irq_busy): a raiser that finds another CPU delivering
+ * leaves its raise latched, and the deliverer looks at the latch again
+ * after letting go, so no raise is lost to handle_simple_irq() refusing
+ * a handler that is already running elsewhere.  Any context; never spins.
+ */
+static void iovsim_irq_deliver(struct iovsim_fn *fn, unsigned int vector)
+{
+	do {
+		if (test_and_set_bit_lock(vector, fn->irq_busy))
+			return;
+		while (!test_bit(vector, fn->irq_masked) &&
+		       test_and_clear_bit(vector, fn->irq_pending))
+			generic_handle_domain_irq_safe(iovsim_irq_domain,
+						       fn->hwirq_base + vector);
+		clear_bit_unlock(vector, fn->irq_busy);
+		/* pairs with the raiser's barrier between latch and deliver */
+		smp_mb__after_atomic();
+	} while (test_bit(vector, fn->irq_pending) &&
+		 !test_bit(vector, fn->irq_masked));
+}
+
 static void iovsim_irq_work(struct irq_work *work)
 {
 	struct iovsim_fn *fn = container_of(work, struct iovsim_fn, irq_work);
 	unsigned int vector;
 
-	for_each_set_bit(vector, fn->irq_pending, fn->nr_irqs) {
-		if (test_bit(vector, fn->irq_masked))
-			continue;
-		if (test_and_clear_bit(vector, fn->irq_pending))
-			generic_handle_domain_irq_safe(iovsim_irq_domain,
-						       fn->hwirq_base + vector);
-	}
+	for_each_set_bit(vector, fn->irq_pending, fn->nr_irqs)
+		iovsim_irq_deliver(fn, vector);
 }
 
 /* Give @fn one Linux IRQ per MSI-X table entry.  Process context. */
@@ -118,7 +138,8 @@ int iovsim_fn_irqs_init(struct iovsim_fn *fn)
 	fn->irqs = kcalloc(nr, sizeof(*fn->irqs), GFP_KERNEL);
 	fn->irq_pending = bitmap_zalloc(nr, GFP_KERNEL);
 	fn->irq_masked = bitmap_zalloc(nr, GFP_KERNEL);
-	if (!fn->irqs || !fn->irq_pending || !fn->irq_masked)
+	fn->irq_busy = bitmap_zalloc(nr, GFP_KERNEL);
+	if (!fn->irqs || !fn->irq_pending || !fn->irq_masked || !fn->irq_busy)
 		goto err_free;
 
 	for (v = 0; v < nr; v++) {
@@ -135,6 +156,7 @@ err_dispose:
 	while (v--)
 		irq_dispose_mapping(fn->irqs[v]);
 err_free:
+	bitmap_free(fn->irq_busy);
 	bitmap_free(fn->irq_masked);
 	bitmap_free(fn->irq_pending);
 	kfree(fn->irqs);
@@ -160,6 +182,7 @@ void iovsim_fn_irqs_free(struct iovsim_fn *fn)
 
 	for (v = 0; v < fn->nr_irqs; v++)
 		irq_dispose_mapping(fn->irqs[v]);
+	bitmap_free(fn->irq_busy);
 	bitmap_free(fn->irq_masked);
 	bitmap_free(fn->irq_pending);
 	kfree(fn->irqs);
@@ -231,9 +254,11 @@ EXPORT_SYMBOL_GPL(iovsim_fn_raise_irq);
  * generic_handle_irq_safe() runs it: on the caller's stack, with local
  * interrupts disabled; bottom halves are disabled around it, so the
  * softirqs it raises (a NAPI poll, blk-mq completions) run on return
- * instead of waking ksoftirqd.  A masked vector is latched pending and
- * delivered on unmask, as by iovsim_fn_raise_irq().  Raising a function
- * that is not added, or a vector out of range, does nothing.
+ * instead of waking ksoftirqd.  If another CPU is running the vector's
+ * handler at that moment, that CPU runs it again for this raise instead.
+ * A masked vector is latched pending and delivered on unmask, as by
+ * iovsim_fn_raise_irq().  Raising a function that is not added, or a
+ * vector out of range, does nothing.
  *
  * Context: process context, may sleep (so no spinlock held); the caller
  * must not hold a lock the driver's handler or its softirq takes, nor
@@ -244,15 +269,11 @@ void iovsim_fn_raise_irq_sync(struct iovsim_fn *fn, unsigned int vector)
 	might_sleep();
 	local_bh_disable();
 	rcu_read_lock();
-	if (READ_ONCE(fn->irqs_dead) || vector >= fn->nr_irqs)
-		goto out;
-	set_bit(vector, fn->irq_pending);
-	smp_mb__after_atomic();	/* pairs with iovsim_irq_unmask() */
-	if (!test_bit(vector, fn->irq_masked) &&
-	    test_and_clear_bit(vector, fn->irq_pending))
-		generic_handle_domain_irq_safe(iovsim_irq_domain,
-					       fn->hwirq_base + vector);
-out:
+	if (!READ_ONCE(fn->irqs_dead) && vector < fn->nr_irqs) {
+		set_bit(vector, fn->irq_pending);
+		smp_mb__after_atomic();	/* pairs with unmask and deliver */
+		iovsim_irq_deliver(fn, vector);
+	}
 	rcu_read_unlock();
 	local_bh_enable();
 }
