@@ -7,9 +7,16 @@
  *	id		ID and NVEC registers (read)
  *	scratch		the first 8 scratch bytes as one 64-bit access (rw)
  *	doorbell	write a vector number: the function raises it
+ *	storm		write "<vector> <n> <stagger>": every online CPU rings
+ *			that doorbell n times (1-100000), the k-th online CPU
+ *			starting k * stagger us (0-1000) after the first
+ *	raised		the RAISED register: doorbells rung (read)
+ *	irq_delay_us	each handler run busy-waits this long (0-1000,
+ *			default 0), to widen races between CPUs (rw)
  *	mask		write "<vector> 1" to mask (disable_irq), "<vector> 0"
  *			to unmask
- *	counts		"<vector> <irq> <handled>" per vector (read)
+ *	counts		"<vector> <irq> <handled> <seen>" per vector, seen
+ *			being RAISED as the latest handler run read it (read)
  *	bench		time one emulated config read and one BAR accessor
  *			read: the mean over the best of five rounds (read;
  *			also logged)
@@ -30,7 +37,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/cpu.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
 #include <linux/ioport.h>
@@ -41,6 +50,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include <iovsim/pcihost.h>
 #include <uapi/iovsim/pci_ids.h>
@@ -57,12 +67,16 @@
  * @dev: the device
  * @irq: Linux IRQ
  * @handled: interrupts handled
+ * @seen: the RAISED register as the latest handler run read it: once
+ *	every raise has been delivered it equals RAISED, if only this
+ *	vector was rung
  * @masked: masked through debugfs (disable_irq() done)
  */
 struct pcitest_vec {
 	struct pcitest_dev *dev;
 	int irq;
 	atomic_t handled;
+	atomic_t seen;
 	bool masked;
 };
 
@@ -75,6 +89,7 @@ struct pcitest_vec {
  * @dma_wq: woken by every interrupt; copies wait there for DMA_STATUS
  * @buf: DMA buffer, PCITEST_DMA_BUF_SIZE bytes
  * @buf_dma: its DMA address
+ * @irq_delay_us: busy wait per handler run (debugfs)
  * @nvec: vectors
  * @vecs: per vector state
  */
@@ -86,6 +101,7 @@ struct pcitest_dev {
 	wait_queue_head_t dma_wq;
 	void *buf;
 	dma_addr_t buf_dma;
+	u32 irq_delay_us;
 	unsigned int nvec;
 	struct pcitest_vec vecs[];
 };
@@ -96,6 +112,9 @@ static irqreturn_t pcitest_irq(int irq, void *data)
 {
 	struct pcitest_vec *vec = data;
 
+	atomic_set(&vec->seen, iovsim_bar_read32(vec->dev->fn, PCITEST_BAR_REGS,
+						 PCITEST_REG_RAISED));
+	udelay(min(READ_ONCE(vec->dev->irq_delay_us), 1000U));
 	atomic_inc(&vec->handled);
 	wake_up(&vec->dev->dma_wq);
 	return IRQ_HANDLED;
@@ -130,8 +149,9 @@ static int pcitest_counts_show(struct seq_file *s, void *unused)
 	unsigned int v;
 
 	for (v = 0; v < dev->nvec; v++)
-		seq_printf(s, "%u %d %d\n", v, dev->vecs[v].irq,
-			   atomic_read(&dev->vecs[v].handled));
+		seq_printf(s, "%u %d %d %d\n", v, dev->vecs[v].irq,
+			   atomic_read(&dev->vecs[v].handled),
+			   atomic_read(&dev->vecs[v].seen));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pcitest_counts);
@@ -230,6 +250,100 @@ static int pcitest_doorbell_set(void *data, u64 val)
 	return 0;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(pcitest_doorbell_fops, NULL, pcitest_doorbell_set,
+			 "%llu\n");
+
+#define PCITEST_STORM_MAX	100000
+
+/**
+ * struct pcitest_storm - one doorbell storm from every online CPU
+ * @work: per CPU
+ * @dev: the device
+ * @vector: the vector to ring
+ * @n: doorbells per CPU
+ * @delay_us: how long after the start this CPU begins
+ * @waiting: CPUs not yet at the starting line
+ */
+struct pcitest_storm {
+	struct work_struct work;
+	struct pcitest_dev *dev;
+	unsigned int vector;
+	unsigned int n;
+	unsigned int delay_us;
+	atomic_t *waiting;
+};
+
+static void pcitest_storm_work(struct work_struct *work)
+{
+	struct pcitest_storm *st = container_of(work, struct pcitest_storm,
+						work);
+	unsigned long end = jiffies + HZ;
+	unsigned int i;
+
+	/* all CPUs start together (or after a second, whatever happens) */
+	atomic_dec(st->waiting);
+	while (atomic_read(st->waiting) && time_before(jiffies, end))
+		cpu_relax();
+	udelay(st->delay_us);
+	for (i = 0; i < st->n; i++)
+		iovsim_bar_write32(st->dev->fn, PCITEST_BAR_REGS,
+				   PCITEST_REG_DOORBELL, st->vector);
+}
+
+static ssize_t pcitest_storm_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct pcitest_dev *dev = file->private_data;
+	struct pcitest_storm *storms;
+	unsigned int v, n, stagger, cpu, k = 0;
+	atomic_t waiting;
+	char buf[32];
+	int ret;
+
+	ret = pcitest_get_user(ubuf, count, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	if (sscanf(buf, "%u %u %u", &v, &n, &stagger) != 3 || !n ||
+	    n > PCITEST_STORM_MAX || stagger > 1000)
+		return -EINVAL;
+	storms = kcalloc(nr_cpu_ids, sizeof(*storms), GFP_KERNEL);
+	if (!storms)
+		return -ENOMEM;
+
+	cpus_read_lock();
+	atomic_set(&waiting, num_online_cpus());
+	for_each_online_cpu(cpu) {
+		storms[cpu] = (struct pcitest_storm){
+			.dev = dev, .vector = v, .n = n,
+			.delay_us = min(k++ * stagger, 5000U),
+			.waiting = &waiting,
+		};
+		INIT_WORK_ONSTACK(&storms[cpu].work, pcitest_storm_work);
+		queue_work_on(cpu, system_highpri_wq, &storms[cpu].work);
+	}
+	for_each_online_cpu(cpu) {
+		flush_work(&storms[cpu].work);
+		destroy_work_on_stack(&storms[cpu].work);
+	}
+	cpus_read_unlock();
+	kfree(storms);
+	return count;
+}
+
+static const struct file_operations pcitest_storm_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= pcitest_storm_write,
+	.llseek	= noop_llseek,
+};
+
+static int pcitest_raised_get(void *data, u64 *val)
+{
+	struct pcitest_dev *dev = data;
+
+	*val = iovsim_bar_read32(dev->fn, PCITEST_BAR_REGS, PCITEST_REG_RAISED);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(pcitest_raised_fops, pcitest_raised_get, NULL,
 			 "%llu\n");
 
 static ssize_t pcitest_mask_write(struct file *file, const char __user *ubuf,
@@ -423,6 +537,10 @@ static void pcitest_debugfs_init(struct pcitest_dev *dev)
 	debugfs_create_file_unsafe("doorbell", 0200, dev->dir, dev,
 				   &pcitest_doorbell_fops);
 	debugfs_create_file("mask", 0200, dev->dir, dev, &pcitest_mask_fops);
+	debugfs_create_file("storm", 0200, dev->dir, dev, &pcitest_storm_fops);
+	debugfs_create_file_unsafe("raised", 0400, dev->dir, dev,
+				   &pcitest_raised_fops);
+	debugfs_create_u32("irq_delay_us", 0600, dev->dir, &dev->irq_delay_us);
 	debugfs_create_file("dma", 0600, dev->dir, dev, &pcitest_dma_fops);
 	debugfs_create_file_size("dma_buf", 0600, dev->dir, dev,
 				 &pcitest_buf_fops, PCITEST_DMA_BUF_SIZE);
