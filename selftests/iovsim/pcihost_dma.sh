@@ -24,7 +24,7 @@ trap 'rm -rf "$tmp"; iovsim_unload_all' EXIT
 # Builtins only: under TCG an exec costs a large part of a second.
 handled0() {
 	local v n
-	while read -r v _ n; do
+	while read -r v _ n _; do
 		[ "$v" = 0 ] && echo "$n"
 	done <"$d/counts"
 }
