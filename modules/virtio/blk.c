@@ -150,19 +150,29 @@ static void blk_zero(struct iovsim_blk *blk, u64 pos, u64 len)
 	}
 }
 
+/*
+ * Discard and write-zeroes: every range is read from the chain once, and
+ * checked, before any is zeroed.  The ranges sit in driver memory, which
+ * the driver may change at any time; zeroing from a second read would
+ * trust ranges nobody checked.
+ */
 static int blk_discard_wz(struct iovsim_blk *blk, struct iovsim_vq *vq,
 			  struct iovsim_ring_chain *chain, u32 type)
 {
-	u64 len = chain->readable_len - BLK_HDR_LEN, i, sector;
+	u64 len = chain->readable_len - BLK_HDR_LEN;
+	struct { u64 pos, len; } ranges[BLK_MAX_DWZ_SEGS];
+	unsigned int i, nr_ranges;
 	u8 seg[BLK_DWZ_LEN];
+	u64 sector;
 	u32 nr, flags;
 	int ret;
 
 	if (!len || len % BLK_DWZ_LEN || len / BLK_DWZ_LEN > BLK_MAX_DWZ_SEGS)
 		return VIRTIO_BLK_S_IOERR;
-	/* Check every range before changing anything. */
-	for (i = 0; i < len; i += BLK_DWZ_LEN) {
-		ret = iovsim_ring_chain_read(&vq->ring, chain, BLK_HDR_LEN + i,
+	nr_ranges = len / BLK_DWZ_LEN;
+	for (i = 0; i < nr_ranges; i++) {
+		ret = iovsim_ring_chain_read(&vq->ring, chain,
+					     BLK_HDR_LEN + i * BLK_DWZ_LEN,
 					     seg, sizeof(seg));
 		if (ret)
 			return ret;
@@ -175,15 +185,11 @@ static int blk_discard_wz(struct iovsim_blk *blk, struct iovsim_vq *vq,
 		if (nr > BLK_MAX_DWZ_SECTORS ||
 		    !blk_range_ok(blk, sector, (u64)nr * BLK_SECTOR))
 			return VIRTIO_BLK_S_IOERR;
+		ranges[i].pos = sector * BLK_SECTOR;
+		ranges[i].len = (u64)nr * BLK_SECTOR;
 	}
-	for (i = 0; i < len; i += BLK_DWZ_LEN) {
-		ret = iovsim_ring_chain_read(&vq->ring, chain, BLK_HDR_LEN + i,
-					     seg, sizeof(seg));
-		if (ret)
-			return ret;
-		blk_zero(blk, get_unaligned_le64(seg) * BLK_SECTOR,
-			 (u64)get_unaligned_le32(seg + 8) * BLK_SECTOR);
-	}
+	for (i = 0; i < nr_ranges; i++)
+		blk_zero(blk, ranges[i].pos, ranges[i].len);
 	return VIRTIO_BLK_S_OK;
 }
 
