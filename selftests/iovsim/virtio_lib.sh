@@ -55,23 +55,21 @@ virtio_wait_for() {
 	return 1
 }
 
-# virtio_disk ADDR: the block device (vda...) of the function at ADDR.
-virtio_disk() {
+# virtio_child ADDR CLASS: the CLASS device (block, net) of the virtio
+# device of the function at ADDR.
+virtio_child() {
 	local d
-	for d in "$PCIDEVS/$1"/virtio*/block/*; do
+	for d in "$PCIDEVS/$1"/virtio*/"$2"/*; do
 		[ -e "$d" ] && basename "$d" && return 0
 	done
 	return 1
 }
 
+# virtio_disk ADDR: the block device (vda...) of the function at ADDR.
+virtio_disk() { virtio_child "$1" block; }
+
 # virtio_netdev ADDR: the network interface of the function at ADDR.
-virtio_netdev() {
-	local d
-	for d in "$PCIDEVS/$1"/virtio*/net/*; do
-		[ -e "$d" ] && basename "$d" && return 0
-	done
-	return 1
-}
+virtio_netdev() { virtio_child "$1" net; }
 
 # virtio_netns NS IF ADDR/LEN: create namespace NS, move IF into it, give
 # it ADDR/LEN and bring it up.
