@@ -317,13 +317,11 @@ static ssize_t pcitest_storm_write(struct file *file, const char __user *ubuf,
 			.delay_us = min(k++ * stagger, 5000U),
 			.waiting = &waiting,
 		};
-		INIT_WORK_ONSTACK(&storms[cpu].work, pcitest_storm_work);
+		INIT_WORK(&storms[cpu].work, pcitest_storm_work);
 		queue_work_on(cpu, system_highpri_wq, &storms[cpu].work);
 	}
-	for_each_online_cpu(cpu) {
+	for_each_online_cpu(cpu)
 		flush_work(&storms[cpu].work);
-		destroy_work_on_stack(&storms[cpu].work);
-	}
 	cpus_read_unlock();
 	kfree(storms);
 	return count;
