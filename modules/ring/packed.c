@@ -227,6 +227,12 @@ int iovsim_packed_need_interrupt(struct iovsim_ring *ring)
 		break;
 	case VRING_PACKED_EVENT_FLAG_DESC:
 		if (ring->cfg.event_idx) {
+			/*
+			 * The driver writes off_wrap, then DESC: read
+			 * off_wrap only after the flags that point at it
+			 * (section 2.8.21).
+			 */
+			virt_rmb();
 			ret = iovsim_dma_read_le16(ring->dma, event +
 						   IOVSIM_PACKED_OFF_WRAP_OFF,
 						   &off_wrap);

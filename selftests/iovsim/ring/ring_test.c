@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <asm/barrier.h>
 #include <linux/virtio_ring.h>
 
 #include "kselftest_harness.h"
@@ -975,6 +976,125 @@ TEST(dma_rw_fallback)
 	EXPECT_EQ(-EFAULT, iovsim_dma_copy(&dma, 0, RW_MAPPED, 8));
 	EXPECT_EQ(0, iovsim_dma_read(&dma, buf, RW_MAPPED - sizeof(buf),
 				     sizeof(buf)));
+}
+
+/*
+ * Barrier order.  The shim counts the library's barriers (the Makefile
+ * builds this program with IOVSIM_SHIM_COUNT_BARRIERS), and a backend that
+ * forwards to the driver's arena logs each access with the counts at that
+ * moment: a barrier between two accesses shows as a count that grew.
+ */
+unsigned long iovsim_shim_barriers[IOVSIM_SHIM_NR_BARRIERS];
+
+#define TRACE_MAX	64
+
+static const struct iovsim_dma *trace_inner;
+static unsigned int trace_n;
+static u64 trace_addr[TRACE_MAX];
+static unsigned long trace_mbs[TRACE_MAX], trace_rmbs[TRACE_MAX];
+
+static int trace_map(const struct iovsim_dma *dma, u64 addr, size_t len,
+		     void **ptr, size_t *mapped)
+{
+	if (trace_n < TRACE_MAX) {
+		trace_addr[trace_n] = addr;
+		trace_mbs[trace_n] = iovsim_shim_barriers[IOVSIM_SHIM_MB];
+		trace_rmbs[trace_n] = iovsim_shim_barriers[IOVSIM_SHIM_RMB];
+		trace_n++;
+	}
+	return trace_inner->ops->map(trace_inner, addr, len, ptr, mapped);
+}
+
+static int trace_check(const struct iovsim_dma *dma, u64 addr, u64 len)
+{
+	return trace_inner->ops->check(trace_inner, addr, len);
+}
+
+static const struct iovsim_dma_ops trace_ops = {
+	.map = trace_map,
+	.check = trace_check,
+};
+
+static struct iovsim_dma trace_dma = { .ops = &trace_ops };
+
+/* Put the ring of @c behind the tracing backend (before any use). */
+static int trace_ring(struct ctx *c)
+{
+	trace_inner = &c->d.dma;
+	trace_n = 0;
+	return iovsim_ring_init(&c->r, &trace_dma, &c->d.cfg);
+}
+
+/* Index of the last logged access at @addr, or -1. */
+static int trace_find(u64 addr)
+{
+	int i;
+
+	for (i = trace_n - 1; i >= 0; i--)
+		if (trace_addr[i] == addr)
+			return i;
+	return -1;
+}
+
+/*
+ * VIRTIO 1.2 section 2.8.21: the device reads the driver event
+ * suppression flags, then off_wrap, with a read barrier between, or it
+ * may act on an off_wrap older than the flags that told it to look.
+ */
+TEST_F(packed, event_flags_then_off_wrap)
+{
+	struct ctx *c = &self->c;
+	int flags, off_wrap;
+	u64 buf;
+	u16 id;
+
+	ASSERT_EQ(0, ctx_init(c, IOVSIM_RING_PACKED, 8, true, false));
+	ASSERT_EQ(0, trace_ring(c));
+	buf = buf_alloc(c, 32, 0);
+	ASSERT_EQ(0, post_pair(c, buf, buf + 16, &id));
+	ASSERT_EQ(1, iovsim_ring_get_chain(&c->r, &c->chain));
+	vq_enable_cb(&c->d);
+	ASSERT_EQ(0, iovsim_ring_complete(&c->r, &c->chain, 0));
+
+	trace_n = 0;
+	EXPECT_EQ(1, iovsim_ring_need_interrupt(&c->r));
+	flags = trace_find(c->d.cfg.driver_addr + 2);
+	off_wrap = trace_find(c->d.cfg.driver_addr);
+	ASSERT_LE(0, flags);
+	ASSERT_LT(flags, off_wrap);
+	EXPECT_LT(trace_mbs[flags] + trace_rmbs[flags],
+		  trace_mbs[off_wrap] + trace_rmbs[off_wrap]);
+}
+
+/*
+ * The split ring's event index: used->idx is stored, then used_event
+ * read, with a full barrier between (section 2.7.10); used_event is the
+ * only field read, so no load needs ordering against another.
+ */
+TEST_F(split, used_idx_then_used_event)
+{
+	struct ctx *c = &self->c;
+	int idx, event;
+	u64 buf;
+	u16 id;
+
+	ASSERT_EQ(0, ctx_init(c, IOVSIM_RING_SPLIT, 8, true, false));
+	ASSERT_EQ(0, trace_ring(c));
+	buf = buf_alloc(c, 32, 0);
+	ASSERT_EQ(0, post_pair(c, buf, buf + 16, &id));
+	ASSERT_EQ(1, iovsim_ring_get_chain(&c->r, &c->chain));
+	vq_enable_cb(&c->d);
+
+	trace_n = 0;
+	ASSERT_EQ(0, iovsim_ring_complete(&c->r, &c->chain, 0));
+	EXPECT_EQ(1, iovsim_ring_need_interrupt(&c->r));
+	idx = trace_find(c->d.cfg.device_addr + 2);
+	event = trace_find(c->d.cfg.driver_addr + 4 + 8 * 2);
+	ASSERT_LE(0, idx);
+	ASSERT_LT(idx, event);
+	EXPECT_LT(trace_mbs[idx], trace_mbs[event]);
+	/* The avail flags are not read with VIRTIO_F_EVENT_IDX. */
+	EXPECT_EQ(-1, trace_find(c->d.cfg.driver_addr));
 }
 
 TEST_HARNESS_MAIN
