@@ -7,9 +7,17 @@
  * latched pending and an irq_work runs the handler in hard interrupt
  * context on the raising CPU.  A model's worker in process context can
  * instead have the handler run at once, on its own stack, and save the
- * self-IPI (iovsim_fn_raise_irq_sync()).  A masked vector stays pending
- * until unmasked.  One CPU at a time delivers a given vector, and it
- * delivers what others raise meanwhile (iovsim_irq_deliver()).
+ * self-IPI (iovsim_fn_raise_irq_sync()).  One CPU at a time delivers a
+ * given vector, and it delivers what others raise meanwhile
+ * (iovsim_irq_deliver()).
+ *
+ * The latch is the chip's pending state, as genirq sees it: disable_irq()
+ * masks at once (IRQ_DISABLE_UNLAZY), so a raise while an IRQ is disabled
+ * or masked stays latched and is delivered on enable_irq() or unmask;
+ * irq_get_irqchip_state() reports it (PENDING) and reports a delivery
+ * under way (ACTIVE), which synchronize_irq() waits for; a raise genirq
+ * itself had to set aside (IRQS_PENDING) comes back through
+ * ->irq_retrigger, which latches it again.
  */
 #include <linux/bitmap.h>
 #include <linux/bottom_half.h>
@@ -25,34 +33,109 @@ static struct irq_domain *iovsim_irq_domain;
 static struct fwnode_handle *iovsim_irq_fwnode;
 static DEFINE_IDA(iovsim_fn_ida);
 
+static unsigned int iovsim_irq_vector(struct irq_data *d)
+{
+	struct iovsim_fn *fn = irq_data_get_irq_chip_data(d);
+
+	return irqd_to_hwirq(d) - fn->hwirq_base;
+}
+
+/* May a latched @vector be delivered now?  Any context. */
+static bool iovsim_irq_deliverable(struct iovsim_fn *fn, unsigned int vector)
+{
+	return !test_bit(vector, fn->irq_masked);
+}
+
+/*
+ * Have the irq_work deliver @vector if it is latched and deliverable,
+ * after whatever made it deliverable.  Any context.
+ */
+static void iovsim_irq_kick(struct iovsim_fn *fn, unsigned int vector)
+{
+	smp_mb__after_atomic();	/* pairs with the raiser's barrier */
+	if (test_bit(vector, fn->irq_pending) &&
+	    iovsim_irq_deliverable(fn, vector))
+		irq_work_queue(&fn->irq_work);
+}
+
+/* Chip callbacks: called by genirq with the descriptor's raw lock held. */
 static void iovsim_irq_mask(struct irq_data *d)
 {
 	struct iovsim_fn *fn = irq_data_get_irq_chip_data(d);
 
-	set_bit(irqd_to_hwirq(d) - fn->hwirq_base, fn->irq_masked);
+	set_bit(iovsim_irq_vector(d), fn->irq_masked);
 }
 
 static void iovsim_irq_unmask(struct irq_data *d)
 {
 	struct iovsim_fn *fn = irq_data_get_irq_chip_data(d);
-	unsigned int vector = irqd_to_hwirq(d) - fn->hwirq_base;
+	unsigned int vector = iovsim_irq_vector(d);
 
 	clear_bit(vector, fn->irq_masked);
-	smp_mb__after_atomic();	/* pairs with iovsim_fn_raise_irq() */
-	if (test_bit(vector, fn->irq_pending))
-		irq_work_queue(&fn->irq_work);
+	iovsim_irq_kick(fn, vector);
+}
+
+/*
+ * genirq found the IRQ disabled, without a handler or suspended when the
+ * latch was delivered, and kept it as IRQS_PENDING: latch it again, to be
+ * delivered once it is deliverable.
+ */
+static int iovsim_irq_retrigger(struct irq_data *d)
+{
+	struct iovsim_fn *fn = irq_data_get_irq_chip_data(d);
+	unsigned int vector = iovsim_irq_vector(d);
+
+	set_bit(vector, fn->irq_pending);
+	iovsim_irq_kick(fn, vector);
+	return 1;
+}
+
+/*
+ * PENDING: latched, not yet delivered (masked or waiting for the
+ * irq_work).  ACTIVE: a delivery is under way: a CPU is delivering the
+ * vector, or it is latched, deliverable and the irq_work that will
+ * deliver it is queued or running.  synchronize_irq() waits for ACTIVE
+ * to clear.
+ */
+static int iovsim_irq_get_irqchip_state(struct irq_data *d,
+					enum irqchip_irq_state which,
+					bool *state)
+{
+	struct iovsim_fn *fn = irq_data_get_irq_chip_data(d);
+	unsigned int vector = iovsim_irq_vector(d);
+
+	switch (which) {
+	case IRQCHIP_STATE_PENDING:
+		*state = test_bit(vector, fn->irq_pending);
+		return 0;
+	case IRQCHIP_STATE_ACTIVE:
+		*state = test_bit(vector, fn->irq_busy) ||
+			 (test_bit(vector, fn->irq_pending) &&
+			  iovsim_irq_deliverable(fn, vector) &&
+			  irq_work_is_busy(&fn->irq_work));
+		return 0;
+	case IRQCHIP_STATE_MASKED:
+		*state = test_bit(vector, fn->irq_masked);
+		return 0;
+	default:
+		return -EINVAL;
+	}
 }
 
 static struct irq_chip iovsim_irq_chip = {
-	.name		= "iovsim",
-	.irq_mask	= iovsim_irq_mask,
-	.irq_unmask	= iovsim_irq_unmask,
+	.name			= "iovsim",
+	.irq_mask		= iovsim_irq_mask,
+	.irq_unmask		= iovsim_irq_unmask,
+	.irq_retrigger		= iovsim_irq_retrigger,
+	.irq_get_irqchip_state	= iovsim_irq_get_irqchip_state,
 };
 
 static int iovsim_irq_map(struct irq_domain *d, unsigned int virq,
 			  irq_hw_number_t hwirq)
 {
 	irq_set_chip_and_handler(virq, &iovsim_irq_chip, handle_simple_irq);
+	/* Masking costs two bit operations: keep raises in our latch. */
+	irq_set_status_flags(virq, IRQ_DISABLE_UNLAZY);
 	return 0;
 }
 
@@ -87,18 +170,19 @@ void iovsim_irq_domain_exit(void)
 
 /*
  * Run @vector's handler once for each batch of raises latched in
- * irq_pending, unless it is masked.  One CPU at a time delivers a vector
- * (bit @vector of irq_busy): a raiser that finds another CPU delivering
- * leaves its raise latched, and the deliverer looks at the latch again
- * after letting go, so no raise is lost to handle_simple_irq() refusing
- * a handler that is already running elsewhere.  Any context; never spins.
+ * irq_pending, while it is deliverable.  One CPU at a time delivers a
+ * vector (bit @vector of irq_busy): a raiser that finds another CPU
+ * delivering leaves its raise latched, and the deliverer looks at the
+ * latch again after letting go, so no raise is lost to handle_simple_irq()
+ * refusing a handler that is already running elsewhere.  Any context;
+ * never spins.
  */
 static void iovsim_irq_deliver(struct iovsim_fn *fn, unsigned int vector)
 {
 	do {
 		if (test_and_set_bit_lock(vector, fn->irq_busy))
 			return;
-		while (!test_bit(vector, fn->irq_masked) &&
+		while (iovsim_irq_deliverable(fn, vector) &&
 		       test_and_clear_bit(vector, fn->irq_pending))
 			generic_handle_domain_irq_safe(iovsim_irq_domain,
 						       fn->hwirq_base + vector);
@@ -106,7 +190,7 @@ static void iovsim_irq_deliver(struct iovsim_fn *fn, unsigned int vector)
 		/* pairs with the raiser's barrier between latch and deliver */
 		smp_mb__after_atomic();
 	} while (test_bit(vector, fn->irq_pending) &&
-		 !test_bit(vector, fn->irq_masked));
+		 iovsim_irq_deliverable(fn, vector));
 }
 
 static void iovsim_irq_work(struct irq_work *work)
@@ -228,17 +312,17 @@ EXPORT_SYMBOL_GPL(iovsim_fn_irq);
  *
  * For models; any context, including hard interrupt context.  The handler
  * runs later, in hard interrupt context, once per raise that finds the
- * vector not already pending.  Raising a function that is not added, or
- * a vector out of range, does nothing.
+ * vector not already pending.  While the IRQ is disabled or masked the
+ * raise stays latched (pending) and is delivered on enable_irq() or
+ * unmask.  Raising a function that is not added, or a vector out of
+ * range, does nothing.
  */
 void iovsim_fn_raise_irq(struct iovsim_fn *fn, unsigned int vector)
 {
 	rcu_read_lock();
 	if (!READ_ONCE(fn->irqs_dead) && vector < fn->nr_irqs) {
 		set_bit(vector, fn->irq_pending);
-		smp_mb__after_atomic();	/* pairs with iovsim_irq_unmask() */
-		if (!test_bit(vector, fn->irq_masked))
-			irq_work_queue(&fn->irq_work);
+		iovsim_irq_kick(fn, vector);
 	}
 	rcu_read_unlock();
 }
@@ -271,7 +355,7 @@ void iovsim_fn_raise_irq_sync(struct iovsim_fn *fn, unsigned int vector)
 	rcu_read_lock();
 	if (!READ_ONCE(fn->irqs_dead) && vector < fn->nr_irqs) {
 		set_bit(vector, fn->irq_pending);
-		smp_mb__after_atomic();	/* pairs with unmask and deliver */
+		smp_mb__after_atomic();	/* pairs with iovsim_irq_kick() */
 		iovsim_irq_deliver(fn, vector);
 	}
 	rcu_read_unlock();

@@ -15,6 +15,14 @@
  *			default 0), to widen races between CPUs (rw)
  *	mask		write "<vector> 1" to mask (disable_irq), "<vector> 0"
  *			to unmask
+ *	pending		"<vector> <state>" per vector: the chip's pending
+ *			state (irq_get_irqchip_state(), an errno if the chip
+ *			cannot tell) (read)
+ *	sync_raise	write a vector: another CPU rings its doorbell with
+ *			interrupts off and keeps them off for 50 ms, while
+ *			this CPU waits for the raise to be latched, then
+ *			calls synchronize_irq(); read: the handler runs that
+ *			synchronize_irq() waited for (1 if it did its job)
  *	counts		"<vector> <irq> <handled> <seen>" per vector, seen
  *			being RAISED as the latest handler run read it (read)
  *	bench		time one emulated config read and one BAR accessor
@@ -48,6 +56,7 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -90,6 +99,7 @@ struct pcitest_vec {
  * @buf: DMA buffer, PCITEST_DMA_BUF_SIZE bytes
  * @buf_dma: its DMA address
  * @irq_delay_us: busy wait per handler run (debugfs)
+ * @sync_result: handler runs seen by the latest sync_raise (debugfs)
  * @nvec: vectors
  * @vecs: per vector state
  */
@@ -102,6 +112,7 @@ struct pcitest_dev {
 	void *buf;
 	dma_addr_t buf_dma;
 	u32 irq_delay_us;
+	int sync_result;
 	unsigned int nvec;
 	struct pcitest_vec vecs[];
 };
@@ -377,6 +388,105 @@ static const struct file_operations pcitest_mask_fops = {
 	.llseek	= noop_llseek,
 };
 
+static int pcitest_pending_show(struct seq_file *s, void *unused)
+{
+	struct pcitest_dev *dev = s->private;
+	bool state;
+	unsigned int v;
+	int ret;
+
+	for (v = 0; v < dev->nvec; v++) {
+		ret = irq_get_irqchip_state(dev->vecs[v].irq,
+					    IRQCHIP_STATE_PENDING, &state);
+		seq_printf(s, "%u %d\n", v, ret ?: state);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pcitest_pending);
+
+#define PCITEST_SYNC_HOLD_MS	50
+
+/**
+ * struct pcitest_sync - one sync_raise
+ * @dev: the device
+ * @vector: the vector to ring
+ * @state: 0 before the doorbell, 1 once rung, 2 when the other CPU is done
+ */
+struct pcitest_sync {
+	struct pcitest_dev *dev;
+	unsigned int vector;
+	atomic_t state;
+};
+
+/* Hard interrupt context, on the other CPU: its irq_work waits for us. */
+static void pcitest_sync_remote(void *data)
+{
+	struct pcitest_sync *sy = data;
+
+	iovsim_bar_write32(sy->dev->fn, PCITEST_BAR_REGS, PCITEST_REG_DOORBELL,
+			   sy->vector);
+	atomic_set(&sy->state, 1);
+	mdelay(PCITEST_SYNC_HOLD_MS);
+	atomic_set_release(&sy->state, 2);
+}
+
+static ssize_t pcitest_sync_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct pcitest_dev *dev = file->private_data;
+	struct pcitest_sync sy = { .dev = dev };
+	struct pcitest_vec *vec;
+	unsigned int cpu;
+	int n0, ret;
+
+	ret = kstrtouint_from_user(ubuf, count, 0, &sy.vector);
+	if (ret)
+		return ret;
+	if (sy.vector >= dev->nvec)
+		return -ERANGE;
+	vec = &dev->vecs[sy.vector];
+
+	cpus_read_lock();
+	cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+	if (cpu >= nr_cpu_ids) {
+		ret = -ENODEV;	/* one CPU: nothing to race with */
+		goto out;
+	}
+	n0 = atomic_read(&vec->handled);
+	ret = smp_call_function_single(cpu, pcitest_sync_remote, &sy, 0);
+	if (ret)
+		goto out;
+	while (!atomic_read(&sy.state))
+		cpu_relax();
+	synchronize_irq(vec->irq);
+	WRITE_ONCE(dev->sync_result, atomic_read(&vec->handled) - n0);
+	/* sy lives on this stack: wait for the other CPU to let go of it */
+	while (atomic_read_acquire(&sy.state) != 2)
+		cpu_relax();
+out:
+	cpus_read_unlock();
+	return ret ?: count;
+}
+
+static ssize_t pcitest_sync_read(struct file *file, char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	struct pcitest_dev *dev = file->private_data;
+	char buf[16];
+	int len;
+
+	len = scnprintf(buf, sizeof(buf), "%d\n", READ_ONCE(dev->sync_result));
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static const struct file_operations pcitest_sync_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.read	= pcitest_sync_read,
+	.write	= pcitest_sync_write,
+	.llseek	= default_llseek,
+};
+
 static u32 pcitest_dma_status(struct pcitest_dev *dev)
 {
 	return iovsim_bar_read32(dev->fn, PCITEST_BAR_REGS,
@@ -535,6 +645,10 @@ static void pcitest_debugfs_init(struct pcitest_dev *dev)
 	debugfs_create_file_unsafe("doorbell", 0200, dev->dir, dev,
 				   &pcitest_doorbell_fops);
 	debugfs_create_file("mask", 0200, dev->dir, dev, &pcitest_mask_fops);
+	debugfs_create_file("pending", 0400, dev->dir, dev,
+			    &pcitest_pending_fops);
+	debugfs_create_file("sync_raise", 0600, dev->dir, dev,
+			    &pcitest_sync_fops);
 	debugfs_create_file("storm", 0200, dev->dir, dev, &pcitest_storm_fops);
 	debugfs_create_file_unsafe("raised", 0400, dev->dir, dev,
 				   &pcitest_raised_fops);
