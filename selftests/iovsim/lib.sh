@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 #
-# Shared helpers for the iovsim shell selftests: KTAP output (the kernel's
-# ktap_helpers.sh), finding and loading the iovsim modules, reading the
-# kernel log since a mark, asserting on errno. Source it from a test:
+# Shared helpers for the iovsim shell selftests: KTAP output (the names
+# and output of the kernel's ktap_helpers.sh), finding and loading the
+# iovsim modules, reading the kernel log since a mark, asserting on errno.
+# It needs nothing outside this checkout but bash, kmod and coreutils, so
+# the tests run on a host that has only its kernel's headers. Source it
+# from a test:
 #
 #	. "$(dirname "$0")/lib.sh"
 #
@@ -14,15 +17,103 @@
 
 IOVSIM_SELFTEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")" && pwd -P)
 IOVSIM_TOP=$(cd "$IOVSIM_SELFTEST_DIR/../.." && pwd)
-IOVSIM_KSFT=${IOVSIM_KSFT:-$IOVSIM_TOP/build/kernel-src/tools/testing/selftests}
 IOVSIM_BUILD=${IOVSIM_BUILD:-$IOVSIM_TOP/build/$(uname -r)}
 
-if [ ! -r "$IOVSIM_KSFT/kselftest/ktap_helpers.sh" ]; then
-	echo "# missing $IOVSIM_KSFT/kselftest/ktap_helpers.sh: run scripts/install-deps"
-	exit 1
-fi
-# shellcheck source=/dev/null
-. "$IOVSIM_KSFT/kselftest/ktap_helpers.sh"
+# --- KTAP ------------------------------------------------------------------
+# The functions, variables and output of the kernel's
+# tools/testing/selftests/kselftest/ktap_helpers.sh, written here so that
+# no kernel source tree is needed: a test calls ktap_print_header, then
+# ktap_set_plan N (or ktap_skip_all REASON and exits $KSFT_SKIP), one
+# ktap_test_pass/_fail/_skip per result, and ends with ktap_finished, which
+# prints the totals and exits $KSFT_PASS when every planned test passed or
+# skipped, else $KSFT_FAIL. ktap_exit_fail_msg stops a test early.
+# Descriptions are printed as given (the kernel's helpers split them into
+# words again, which only matters for runs of blanks and glob characters).
+
+# shellcheck disable=SC2034 # for the tests that source this file
+{
+	KSFT_PASS=0
+	KSFT_FAIL=1
+	KSFT_XFAIL=2
+	KSFT_XPASS=3
+	KSFT_SKIP=4
+}
+
+KSFT_NUM_TESTS=0
+KTAP_TESTNO=1
+KTAP_CNT_PASS=0
+KTAP_CNT_FAIL=0
+KTAP_CNT_SKIP=0
+
+ktap_print_header() {
+	echo "TAP version 13"
+}
+
+ktap_print_msg() {
+	echo "# $*"
+}
+
+ktap_set_plan() {
+	KSFT_NUM_TESTS=$1
+	echo "1..$KSFT_NUM_TESTS"
+}
+
+ktap_skip_all() {
+	echo "1..0 # SKIP $*"
+}
+
+# ktap_result_line OK|"not ok" DESCRIPTION [DIRECTIVE]: one numbered result.
+ktap_result_line() {
+	echo "$1 $KTAP_TESTNO $2${3:+ # $3}"
+	KTAP_TESTNO=$((KTAP_TESTNO + 1))
+}
+
+ktap_test_pass() {
+	ktap_result_line ok "$1"
+	KTAP_CNT_PASS=$((KTAP_CNT_PASS + 1))
+}
+
+ktap_test_fail() {
+	ktap_result_line "not ok" "$1"
+	KTAP_CNT_FAIL=$((KTAP_CNT_FAIL + 1))
+}
+
+ktap_test_skip() {
+	ktap_result_line ok "$1" SKIP
+	KTAP_CNT_SKIP=$((KTAP_CNT_SKIP + 1))
+}
+
+# ktap_test_result DESCRIPTION CMD...: pass if CMD succeeds.
+ktap_test_result() {
+	local description=$1
+
+	shift
+	if "$@"; then
+		ktap_test_pass "$description"
+	else
+		ktap_test_fail "$description"
+	fi
+}
+
+ktap_print_totals() {
+	echo "# Totals: pass:$KTAP_CNT_PASS fail:$KTAP_CNT_FAIL xfail:0 xpass:0 skip:$KTAP_CNT_SKIP error:0"
+}
+
+ktap_exit_fail_msg() {
+	echo "Bail out!  $*"
+	ktap_print_totals
+	exit "$KSFT_FAIL"
+}
+
+ktap_finished() {
+	ktap_print_totals
+	if [ $((KTAP_CNT_PASS + KTAP_CNT_SKIP)) -eq "$KSFT_NUM_TESTS" ]; then
+		exit "$KSFT_PASS"
+	fi
+	exit "$KSFT_FAIL"
+}
+
+# --- modules ---------------------------------------------------------------
 
 # Modules this test loaded, in load order; unloaded in reverse at exit.
 IOVSIM_LOADED=()
@@ -116,8 +207,8 @@ write_errno() {
 	"$IOVSIM_SELFTEST_DIR/write_errno" "$@"
 }
 
-# iovsim_check NAME CMD...: one KTAP result from a command's status (the
-# kernel's ktap_test_result splits the command's words again).
+# iovsim_check NAME CMD...: one KTAP result from a command's status (as
+# ktap_test_result; kept for the tests that call it).
 iovsim_check() {
 	local name=$1
 	shift
