@@ -190,6 +190,22 @@ iovsim_unload_all() {
 }
 trap iovsim_unload_all EXIT
 
+# iovsim_require_prog NAME: the test needs NAME, a program make builds
+# in this directory. If it is not there the test stops: a skip when make
+# could not build it for want of a prerequisite (the reason it wrote to
+# NAME.missing, which names what to install), else a failure.
+iovsim_require_prog() {
+	local prog=$IOVSIM_SELFTEST_DIR/$1
+
+	[ -x "$prog" ] && return 0
+	ktap_print_header
+	if [ -r "$prog.missing" ]; then
+		ktap_skip_all "$(<"$prog.missing")"
+		exit "$KSFT_SKIP"
+	fi
+	ktap_exit_fail_msg "no $1: run make -C selftests/iovsim"
+}
+
 # dmesg_mark: write a unique line into the kernel log; dmesg_since prints
 # everything logged after the latest mark.
 IOVSIM_MARK=

@@ -13,6 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 
 iovsim_require_root
+iovsim_require_prog ring_vfio_dma
 
 name=iovsim_vfio_dma_test
 
