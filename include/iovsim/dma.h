@@ -42,9 +42,11 @@ struct vfio_device;
  *	@map.  A backend with @rw must have a @check.
  *
  * The callbacks may be called concurrently on one context from any
- * number of threads.  Those of the in-host and plain-memory backends may
- * be called from atomic context and never sleep; those of the VFIO
- * backend sleep (see iovsim_dma_init_vfio()).
+ * number of threads.  Those of the in-host and plain-memory backends
+ * never sleep and take no lock: they may be called from any context,
+ * hard and soft interrupt handlers and code holding (raw) spinlocks
+ * included.  Those of the VFIO backend sleep (see iovsim_dma_init_vfio()).
+ * The helpers below inherit the context of the backend's callbacks.
  */
 struct iovsim_dma_ops {
 	int (*map)(const struct iovsim_dma *dma, u64 addr, size_t len,
@@ -90,9 +92,19 @@ void iovsim_dma_init_mem(struct iovsim_dma *dma, void *base, size_t size);
  * @dma: the context
  *
  * For functions on the iovsim PCI domain driven by in-host drivers: no
- * IOMMU covers the domain, so a DMA address is a physical address.  Only
- * addresses of system RAM with a struct page are accepted; every page is
- * mapped with kmap_local_page() for the duration of one copy.
+ * IOMMU covers the domain, so a DMA address is a physical address.  A
+ * range is accepted only if every one of its pages is System RAM, online
+ * and not PageReserved (which refuses the kernel image, the memory map
+ * and boot or firmware reservations); MMIO, holes, offline memory and
+ * ZONE_DEVICE memory are refused too, anywhere in the range.  Bytes are
+ * moved with no-fault accesses, one page at a time: a page missing from
+ * the kernel's direct map fails the access with -EFAULT instead of
+ * oopsing.  The System RAM ranges are read from the resource tree when
+ * iovsim_ring loads and whenever memory goes online or offline.
+ *
+ * Context: the context's accessors may be used from any context,
+ * including hard and soft interrupt handlers; they never sleep.
+ * iovsim_dma_check() costs one test per page of the range.
  */
 void iovsim_dma_init_host(struct iovsim_dma *dma);
 

@@ -2,164 +2,297 @@
 /*
  * iovsim_ring: the in-host DMA backend.  Functions on the iovsim PCI
  * domain sit behind no IOMMU, so the DMA addresses in-host drivers hand
- * them are physical addresses.  Only system RAM with a struct page is
- * accepted: MMIO, holes and memory the kernel does not manage are refused
- * rather than dereferenced.
+ * them are physical addresses.  A page is accepted only if it is System
+ * RAM, online, and not reserved: MMIO, holes, offline or device memory,
+ * the kernel image and every other PageReserved page (boot and firmware
+ * reservations) are refused rather than touched.  Every page of a range
+ * is checked, and the copies use accesses that report a fault instead of
+ * oopsing, so that a page missing from the direct map (debug_pagealloc,
+ * secretmem...) fails the access with -EFAULT.
  *
  * Which physical ranges are System RAM is the resource tree's answer, and
- * asking it walks the tree under a lock.  A ring and its buffers map the
- * same few ranges again and again, so each CPU remembers the System RAM
- * range its last lookup found; memory going online or offline empties
- * every CPU's copy (iovsim_dma_host_ram_changed()).
+ * asking it takes resource_lock, which is neither safe in interrupt
+ * context nor cheap.  So the tree is asked in task context only: when the
+ * module loads and whenever memory goes online or offline; the answer is
+ * kept as a sorted array published with RCU, which the accessors search
+ * from any context.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/highmem.h>
 #include <linux/ioport.h>
-#include <linux/limits.h>
 #include <linux/memory.h>
-#include <linux/minmax.h>
 #include <linux/mm.h>
-#include <linux/percpu.h>
+#include <linux/mutex.h>
+#include <linux/overflow.h>
 #include <linux/pfn.h>
-#include <linux/preempt.h>
-#include <linux/sizes.h>
+#include <linux/printk.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/types.h>
+#include <linux/uaccess.h>
 #include <iovsim/dma.h>
 
+#include "dma_pages.h"
 #include "ring_internal.h"
 
 /**
- * struct iovsim_ram_range - a System RAM range, in page frames
- * @start: its first frame
- * @end: one past its last frame
- * @gen: the value of iovsim_ram_gen when it was looked up
+ * struct iovsim_ram_map - the System RAM ranges, as last looked up
+ * @rcu: frees a replaced map once no accessor can see it
+ * @nr: entries of @ranges
+ * @ranges: sorted by start, not overlapping
  *
- * One per CPU, read and written with preemption disabled, and only in
- * task context, so never by two users at once.
+ * Read-only once published in iovsim_ram_map.
  */
-struct iovsim_ram_range {
-	unsigned long start;
-	unsigned long end;
-	unsigned long gen;
+struct iovsim_ram_map {
+	struct rcu_head rcu;
+	unsigned int nr;
+	struct iovsim_pfn_range ranges[] __counted_by(nr);
 };
 
-static DEFINE_PER_CPU(struct iovsim_ram_range, iovsim_ram_cache);
-/* bumped on every memory hotplug event: a cached range of an older one is stale */
-static atomic_long_t iovsim_ram_gen = ATOMIC_LONG_INIT(1);
+/*
+ * The current map: read under rcu_read_lock() by the accessors, from any
+ * context; replaced under iovsim_ram_lock (task context only).
+ */
+static struct iovsim_ram_map __rcu *iovsim_ram_map;
+static DEFINE_MUTEX(iovsim_ram_lock);
 
-/* Lookups scan the resource tree one aligned window at a time. */
-#define IOVSIM_RAM_WINDOW	(SZ_1G >> PAGE_SHIFT)
+/* What a walk of the resource tree collects. */
+struct iovsim_ram_walk {
+	struct iovsim_ram_map *map;
+	unsigned int max;
+	unsigned int found;
+};
 
-static int iovsim_ram_found(struct resource *res, void *arg)
+/* Called in resource-tree order, so ranges come sorted. */
+static int iovsim_ram_walk_one(struct resource *res, void *arg)
 {
-	struct iovsim_ram_range *r = arg;
+	struct iovsim_ram_walk *w = arg;
 	unsigned long start = PFN_UP(res->start);
 	unsigned long end = PFN_DOWN(res->end + 1);
 
-	if (r->start < start || r->start >= end)
+	if (start >= end)
 		return 0;
-	r->start = start;
-	r->end = end;
-	return 1;
+	if (w->map && w->found < w->max)
+		w->map->ranges[w->found] = (struct iovsim_pfn_range){
+			.start = start,
+			.end = end,
+		};
+	w->found++;
+	return 0;
+}
+
+static void iovsim_ram_walk(struct iovsim_ram_walk *w)
+{
+	w->found = 0;
+	walk_iomem_res_desc(IORES_DESC_NONE,
+			    IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0, U64_MAX,
+			    w, iovsim_ram_walk_one);
 }
 
 /*
- * True if frames [@pfn, @last] are all in one System RAM range, as
- * page_is_ram() would say of each, using and refreshing this CPU's cache.
- * False means "not in one range", not "not RAM".
+ * Look the System RAM ranges up again and publish them.  Task context;
+ * may sleep.  On failure the previous map stays, which refuses at worst
+ * memory that has just come online.
  */
-static bool iovsim_ram_contains(unsigned long pfn, unsigned long last)
+static int iovsim_ram_refresh(void)
 {
-	unsigned long gen = atomic_long_read(&iovsim_ram_gen);
-	struct iovsim_ram_range *c, r = { .start = pfn };
-	u64 win;
-	bool hit;
+	struct iovsim_ram_walk w = { };
+	struct iovsim_ram_map *old;
+	int tries;
 
-	if (!in_task())
-		return false;
-	c = get_cpu_ptr(&iovsim_ram_cache);
-	hit = c->gen == gen && pfn >= c->start && last < c->end;
-	put_cpu_ptr(&iovsim_ram_cache);
-	if (hit)
-		return true;
-
-	win = ALIGN_DOWN((u64)pfn, IOVSIM_RAM_WINDOW);
-	if (walk_iomem_res_desc(IORES_DESC_NONE,
-				IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY,
-				PFN_PHYS(win),
-				PFN_PHYS(win + IOVSIM_RAM_WINDOW) - 1,
-				&r, iovsim_ram_found) != 1)
-		return false;
-	r.gen = gen;
-	c = get_cpu_ptr(&iovsim_ram_cache);
-	*c = r;
-	put_cpu_ptr(&iovsim_ram_cache);
-	return last < r.end;
-}
-
-static bool iovsim_pfn_is_ram(unsigned long pfn)
-{
-	return iovsim_ram_contains(pfn, pfn) || page_is_ram(pfn);
+	mutex_lock(&iovsim_ram_lock);
+	/* Count, allocate, fill; again if the tree grew in between. */
+	for (tries = 0; tries < 3; tries++) {
+		iovsim_ram_walk(&w);
+		w.max = w.found + 8;
+		w.map = kzalloc(struct_size(w.map, ranges, w.max), GFP_KERNEL);
+		if (!w.map)
+			break;
+		iovsim_ram_walk(&w);
+		if (w.found <= w.max)
+			break;
+		kfree(w.map);
+		w.map = NULL;
+	}
+	if (!w.map) {
+		mutex_unlock(&iovsim_ram_lock);
+		pr_warn("cannot record the System RAM ranges\n");
+		return -ENOMEM;
+	}
+	w.map->nr = w.found;
+	old = rcu_replace_pointer(iovsim_ram_map, w.map,
+				  lockdep_is_held(&iovsim_ram_lock));
+	mutex_unlock(&iovsim_ram_lock);
+	if (old)
+		kfree_rcu(old, rcu);
+	return 0;
 }
 
 /*
- * The page frame of @addr if it is RAM the kernel manages, else NULL.
- * A physical address whose frame number does not fit an unsigned long is
- * refused before it can be truncated.
+ * The page at @pfn if a device may reach it: online (which also rules
+ * out offline sections and ZONE_DEVICE memory) and not reserved (the
+ * kernel image, the memory map, boot and firmware reservations).
  */
-static struct page *iovsim_dma_host_page(u64 addr)
+static struct page *iovsim_dma_host_page(unsigned long pfn)
 {
-	u64 pfn = addr >> PAGE_SHIFT;
+	struct page *page = pfn_to_online_page(pfn);
 
-	if (pfn > ULONG_MAX || !pfn_valid(pfn) || !iovsim_pfn_is_ram(pfn))
+	if (!page || PageReserved(page))
 		return NULL;
-	return pfn_to_page(pfn);
+	return page;
 }
 
+static int iovsim_dma_host_page_ok(unsigned long pfn, size_t offset,
+				   size_t len, void *arg)
+{
+	return iovsim_dma_host_page(pfn) ? 0 : -EFAULT;
+}
+
+/*
+ * Copies that report a fault instead of oopsing.  The driver's side is
+ * accessed in naturally aligned units, so that an aligned 2-byte access
+ * (iovsim_dma_read_le16(), iovsim_dma_write_le16()) is one single-copy
+ * atomic load or store.  copy_to_kernel_nofault() is not exported to
+ * modules: stores use the architecture's no-fault store directly.
+ */
+static int iovsim_dma_host_load(void *dst, const void *src, size_t len)
+{
+	u16 val;
+
+	if (len != sizeof(val) || !IS_ALIGNED((unsigned long)src, sizeof(val)))
+		return copy_from_kernel_nofault(dst, src, len) ? -EFAULT : 0;
+	pagefault_disable();
+	__get_kernel_nofault(&val, src, u16, fault);
+	pagefault_enable();
+	memcpy(dst, &val, sizeof(val));
+	return 0;
+
+fault:
+	pagefault_enable();
+	return -EFAULT;
+}
+
+static int iovsim_dma_host_store(void *dst, const void *src, size_t len)
+{
+	const u8 *in = src;
+	u8 *out = dst;
+	u64 v64;
+	u16 v16;
+
+	pagefault_disable();
+	while (len) {
+		if (len >= sizeof(v64) && IS_ALIGNED((unsigned long)out, 8)) {
+			memcpy(&v64, in, sizeof(v64));
+			__put_kernel_nofault(out, &v64, u64, fault);
+			out += sizeof(v64);
+			in += sizeof(v64);
+			len -= sizeof(v64);
+		} else if (len >= sizeof(v16) &&
+			   IS_ALIGNED((unsigned long)out, 2)) {
+			memcpy(&v16, in, sizeof(v16));
+			__put_kernel_nofault(out, &v16, u16, fault);
+			out += sizeof(v16);
+			in += sizeof(v16);
+			len -= sizeof(v16);
+		} else {
+			__put_kernel_nofault(out, in, u8, fault);
+			out++;
+			in++;
+			len--;
+		}
+	}
+	pagefault_enable();
+	return 0;
+
+fault:
+	pagefault_enable();
+	return -EFAULT;
+}
+
+/* Where an iovsim_dma_host_rw() copy stands. */
+struct iovsim_dma_host_copy {
+	u8 *buf;
+	bool write;
+};
+
+static int iovsim_dma_host_copy_page(unsigned long pfn, size_t offset,
+				     size_t len, void *arg)
+{
+	struct iovsim_dma_host_copy *c = arg;
+	struct page *page = iovsim_dma_host_page(pfn);
+	void *ptr;
+	int ret;
+
+	if (!page)
+		return -EFAULT;
+	ptr = kmap_local_page(page) + offset;
+	if (c->write)
+		ret = iovsim_dma_host_store(ptr, c->buf, len);
+	else
+		ret = iovsim_dma_host_load(c->buf, ptr, len);
+	kunmap_local(ptr);
+	c->buf += len;
+	return ret;
+}
+
+/* Walk [@addr, @addr + @len) under RCU, through the current RAM map. */
+static int iovsim_dma_host_walk(u64 addr, u64 len, iovsim_page_fn fn,
+				void *arg)
+{
+	const struct iovsim_ram_map *map;
+	int ret = -EFAULT;
+
+	rcu_read_lock();
+	map = rcu_dereference(iovsim_ram_map);
+	if (map)
+		ret = iovsim_pages_walk(map->ranges, map->nr, addr, len, fn,
+					arg);
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * The accessors never hand out a mapping: a plain memcpy() through it
+ * could oops.  The common helpers move every byte through ->rw instead.
+ */
 static int iovsim_dma_host_map(const struct iovsim_dma *dma, u64 addr,
 			       size_t len, void **ptr, size_t *mapped)
 {
-	size_t offset = offset_in_page(addr);
-	struct page *page;
-
-	page = iovsim_dma_host_page(addr);
-	if (!page)
-		return -EFAULT;
-	*ptr = kmap_local_page(page) + offset;
-	*mapped = min_t(size_t, len, PAGE_SIZE - offset);
-	return 0;
+	return -EOPNOTSUPP;
 }
 
-static void iovsim_dma_host_unmap(const struct iovsim_dma *dma, void *ptr)
-{
-	kunmap_local(ptr);
-}
-
-/*
- * One lookup in the resource tree for the whole range, so that a hostile
- * 4 GiB segment costs no more than a small one.  Every page is checked
- * again when it is mapped.
- */
+/* O(pages): a bad page anywhere in the range refuses it. */
 static int iovsim_dma_host_check(const struct iovsim_dma *dma, u64 addr,
 				 u64 len)
 {
-	if (addr + len - 1 > (resource_size_t)-1 || len > SIZE_MAX)
-		return -EFAULT;
-	if (!iovsim_ram_contains(PHYS_PFN(addr), PHYS_PFN(addr + len - 1)) &&
-	    region_intersects(addr, len, IORESOURCE_SYSTEM_RAM,
-			      IORES_DESC_NONE) != REGION_INTERSECTS)
-		return -EFAULT;
-	if (!iovsim_dma_host_page(addr) ||
-	    !iovsim_dma_host_page(addr + len - 1))
-		return -EFAULT;
-	return 0;
+	return iovsim_dma_host_walk(addr, len, iovsim_dma_host_page_ok, NULL);
+}
+
+/*
+ * The whole range is checked before the first byte moves, so a range with
+ * a bad page in the middle is refused with nothing copied (unless a page
+ * goes bad between the check and the copy, which the copy reports).
+ */
+static int iovsim_dma_host_rw(const struct iovsim_dma *dma, u64 addr,
+			      void *buf, size_t len, bool write)
+{
+	struct iovsim_dma_host_copy c = { .buf = buf, .write = write };
+	int ret;
+
+	ret = iovsim_dma_host_check(dma, addr, len);
+	if (ret)
+		return ret;
+	return iovsim_dma_host_walk(addr, len, iovsim_dma_host_copy_page, &c);
 }
 
 static const struct iovsim_dma_ops iovsim_dma_host_ops = {
 	.map = iovsim_dma_host_map,
-	.unmap = iovsim_dma_host_unmap,
 	.check = iovsim_dma_host_check,
+	.rw = iovsim_dma_host_rw,
 };
 
 void iovsim_dma_init_host(struct iovsim_dma *dma)
@@ -171,10 +304,11 @@ void iovsim_dma_init_host(struct iovsim_dma *dma)
 }
 EXPORT_SYMBOL_GPL(iovsim_dma_init_host);
 
+/* Memory hotplug notifier: task context, may sleep. */
 static int iovsim_dma_host_ram_changed(struct notifier_block *nb,
 				       unsigned long action, void *data)
 {
-	atomic_long_inc(&iovsim_ram_gen);
+	iovsim_ram_refresh();
 	return NOTIFY_OK;
 }
 
@@ -182,13 +316,29 @@ static struct notifier_block iovsim_dma_host_mem_nb = {
 	.notifier_call = iovsim_dma_host_ram_changed,
 };
 
-/* Module init: follow memory hotplug.  Return: 0 or a negative errno. */
+/* Module init: record System RAM, follow memory hotplug. */
 int iovsim_dma_host_init(void)
 {
-	return register_memory_notifier(&iovsim_dma_host_mem_nb);
+	int ret;
+
+	ret = register_memory_notifier(&iovsim_dma_host_mem_nb);
+	if (ret)
+		return ret;
+	/* After registering: a change from now on refreshes it again. */
+	ret = iovsim_ram_refresh();
+	if (ret)
+		unregister_memory_notifier(&iovsim_dma_host_mem_nb);
+	return ret;
 }
 
 void iovsim_dma_host_exit(void)
 {
+	struct iovsim_ram_map *map;
+
 	unregister_memory_notifier(&iovsim_dma_host_mem_nb);
+	/* No user is left: the module's users hold a reference on it. */
+	map = rcu_replace_pointer(iovsim_ram_map, NULL, true);
+	kfree_rcu(map, rcu);
+	/* kfree_rcu() calls nothing of this module, but wait for its frees. */
+	rcu_barrier();
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * iovsim_ring: module glue.  The module is a library: its only state is
- * the host DMA backend's cache of System RAM ranges, and its users (the
+ * the host DMA backend's map of System RAM ranges, and its users (the
  * iovsim device models) pin it through the symbols they import.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt

@@ -15,7 +15,7 @@ name=iovsim_ring_host_test
 # The tests the module runs (NR_TESTS in ring/kmod/): each must report
 # "ok" exactly once, so that a module that ran fewer, printed nothing or
 # was not the one built from this tree fails instead of passing silently.
-expected=5
+expected=9
 
 ktap_print_header
 

@@ -11,6 +11,7 @@
 #include <asm/barrier.h>
 #include <linux/virtio_ring.h>
 
+#include "dma_pages.h"
 #include "kselftest_harness.h"
 #include "vq_driver.h"
 
@@ -1095,6 +1096,93 @@ TEST_F(split, used_idx_then_used_event)
 	EXPECT_LT(trace_mbs[idx], trace_mbs[event]);
 	/* The avail flags are not read with VIRTIO_F_EVENT_IDX. */
 	EXPECT_EQ(-1, trace_find(c->d.cfg.driver_addr));
+}
+
+/*
+ * The in-host backend's page walk (dma_pages.c), on made-up System RAM
+ * ranges: frames 1-19 (two adjacent ranges), 30-39 and 50, with frame 35
+ * refused by the backend's page test (as a PageReserved page is).
+ */
+#define PG		4096ull
+#define WALK_REFUSED	35
+
+static const struct iovsim_pfn_range walk_ranges[] = {
+	{ 1, 10 }, { 10, 20 }, { 30, 40 }, { 50, 51 },
+};
+
+struct walk_log {
+	unsigned int n;
+	unsigned long pfn[64];
+	size_t offset[64], len[64];
+};
+
+static int walk_page(unsigned long pfn, size_t offset, size_t len, void *arg)
+{
+	struct walk_log *log = arg;
+
+	if (pfn == WALK_REFUSED)
+		return -EFAULT;
+	if (log->n < 64) {
+		log->pfn[log->n] = pfn;
+		log->offset[log->n] = offset;
+		log->len[log->n] = len;
+	}
+	log->n++;
+	return 0;
+}
+
+static int walk(struct walk_log *log, u64 addr, u64 len)
+{
+	memset(log, 0, sizeof(*log));
+	return iovsim_pages_walk(walk_ranges, 4, addr, len, walk_page, log);
+}
+
+TEST(host_page_walk)
+{
+	struct walk_log log;
+
+	/* Across two adjacent ranges: each page once, in order, in pieces. */
+	ASSERT_EQ(0, walk(&log, 9 * PG + 100, 2 * PG));
+	ASSERT_EQ(3, log.n);
+	EXPECT_EQ(9, log.pfn[0]);
+	EXPECT_EQ(100, log.offset[0]);
+	EXPECT_EQ(PG - 100, log.len[0]);
+	EXPECT_EQ(10, log.pfn[1]);
+	EXPECT_EQ(0, log.offset[1]);
+	EXPECT_EQ(PG, log.len[1]);
+	EXPECT_EQ(11, log.pfn[2]);
+	EXPECT_EQ(100, log.len[2]);
+	EXPECT_EQ(0, walk(&log, PG, 19 * PG));
+	EXPECT_EQ(19, log.n);
+
+	/* A hole in the middle refuses the range, though both ends are RAM. */
+	EXPECT_EQ(-EFAULT, walk(&log, 19 * PG, 12 * PG));
+	EXPECT_EQ(1, log.n);
+	EXPECT_EQ(-EFAULT, walk(&log, 5 * PG + 1, 30 * PG));
+	/* So does a refused page in the middle. */
+	EXPECT_EQ(-EFAULT, walk(&log, 33 * PG + 8, 4 * PG));
+	EXPECT_EQ(2, log.n);
+	EXPECT_EQ(0, walk(&log, 36 * PG, 4 * PG));
+
+	/* The ends: first and last byte of each range. */
+	EXPECT_EQ(-EFAULT, walk(&log, 0, 16));
+	EXPECT_EQ(-EFAULT, walk(&log, PG - 1, 2));
+	EXPECT_EQ(0, walk(&log, PG, 1));
+	EXPECT_EQ(0, walk(&log, 39 * PG, PG));
+	EXPECT_EQ(-EFAULT, walk(&log, 39 * PG, PG + 1));
+	EXPECT_EQ(-EFAULT, walk(&log, 20 * PG - 1, 2));
+	EXPECT_EQ(0, walk(&log, 50 * PG, PG));
+	EXPECT_EQ(-EFAULT, walk(&log, 49 * PG + PG - 2, 4));
+	EXPECT_EQ(-EFAULT, walk(&log, UINT64_MAX - PG, PG));
+
+	EXPECT_EQ(NULL, iovsim_pfn_range_find(walk_ranges, 4, 0));
+	EXPECT_EQ(&walk_ranges[1], iovsim_pfn_range_find(walk_ranges, 4, 19));
+	EXPECT_EQ(NULL, iovsim_pfn_range_find(walk_ranges, 4, 20));
+	EXPECT_EQ(&walk_ranges[2], iovsim_pfn_range_find(walk_ranges, 4, 30));
+	EXPECT_EQ(NULL, iovsim_pfn_range_find(walk_ranges, 4, 40));
+	EXPECT_EQ(&walk_ranges[3], iovsim_pfn_range_find(walk_ranges, 4, 50));
+	EXPECT_EQ(NULL, iovsim_pfn_range_find(walk_ranges, 4, 51));
+	EXPECT_EQ(NULL, iovsim_pfn_range_find(walk_ranges, 0, 5));
 }
 
 TEST_HARNESS_MAIN
