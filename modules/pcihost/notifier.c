@@ -62,7 +62,13 @@ static int iovsim_pci_notify(struct notifier_block *nb, unsigned long action,
 
 	switch (action) {
 	case BUS_NOTIFY_BIND_DRIVER:
-		if (dev->driver->owner != fn->owner)
+		/*
+		 * One pin per function, whatever the number of BIND_DRIVER
+		 * notifications: with DEBUG_TEST_DRIVER_REMOVE the driver
+		 * core probes, removes and probes again with no
+		 * UNBOUND_DRIVER in between.
+		 */
+		if (dev->driver->owner != fn->owner && !fn->owner_pinned)
 			fn->owner_pinned = try_module_get(fn->owner);
 		break;
 	case BUS_NOTIFY_DRIVER_NOT_BOUND:

@@ -10,7 +10,7 @@
 
 pcihost_setup nr_fns=2
 ktap_print_header
-ktap_set_plan 15
+ktap_set_plan 16
 
 dom=$(pcihost_domain)
 a0=$dom:00:00.0
@@ -117,14 +117,29 @@ rmmod_out=$(rmmod iovsim_pcitest 2>&1)
 iovsim_check "rmmod of the model while a foreign driver is bound: refused ($rmmod_out)" \
 	eval 'iovsim_module_loaded iovsim_pcitest && grep -q "in use" <<<"$rmmod_out"'
 
-# While a foreign driver is bound the model module is pinned.
-pinned=$(cat /sys/module/iovsim_pcitest/refcnt)
+# While a foreign driver is bound the model module is pinned, once,
+# however many times the driver core probes (DEBUG_TEST_DRIVER_REMOVE
+# probes twice): bind/unbind cycles leave the count where it was.
+refcnt() { cat /sys/module/iovsim_pcitest/refcnt; }
+pinned=$(refcnt)
 echo "$a1" >/sys/bus/pci/drivers/pci-stub/unbind
-echo "1b36 10f0" >/sys/bus/pci/drivers/pci-stub/remove_id 2>/dev/null
+base=$(refcnt)
+counts=
+for _ in 1 2 3; do
+	echo "$a1" >/sys/bus/pci/drivers/pci-stub/bind
+	counts="$counts $(refcnt)"
+	echo "$a1" >/sys/bus/pci/drivers/pci-stub/unbind
+	counts="$counts/$(refcnt)"
+done
+iovsim_check "a foreign driver pins the model once (refcnt $pinned, unbound $base, bind/unbind:$counts)" \
+	test "$pinned" -eq $((base + 1)) -a \
+	"$counts" = " $((base + 1))/$base $((base + 1))/$base $((base + 1))/$base"
+write_errno /sys/bus/pci/drivers/pci-stub/remove_id "1b36 10f0" >/dev/null
 echo iovsim_pcitest >"$PCIDEVS/$a1/driver_override"
 echo "$a1" >/sys/bus/pci/drivers_probe
-iovsim_check "a foreign driver pins the model (refcnt $pinned, then $(cat /sys/module/iovsim_pcitest/refcnt))" \
-	test "$pinned" -eq 1 -a "$(cat /sys/module/iovsim_pcitest/refcnt)" -eq 0
 rmmod pci-stub 2>/dev/null
+iovsim_check "after the cycles the model module unloads (refcnt $(refcnt))" \
+	eval '[ "$(refcnt)" -eq 0 ] && iovsim_unload iovsim_pcitest &&
+	      ! iovsim_module_loaded iovsim_pcitest'
 
 ktap_finished
