@@ -121,4 +121,9 @@ static inline void iovsim_vfio_release_free(struct vfio_device *vdev)
 }
 #endif
 
+/* Header Type's multi-function bit got its name in 6.5. */
+#ifndef PCI_HEADER_TYPE_MFD
+#define PCI_HEADER_TYPE_MFD	0x80
+#endif
+
 #endif /* _IOVSIM_COMPAT_H */

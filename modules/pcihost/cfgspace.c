@@ -10,6 +10,8 @@
 #include <linux/rcupdate.h>
 #include <linux/string.h>
 
+#include <iovsim/compat.h>
+
 #include "internal.h"
 
 static u32 cfg_get(const u8 *p, unsigned int where, unsigned int size)
@@ -207,11 +209,18 @@ int iovsim_cfg_add_pcie(struct iovsim_fn *fn, enum iovsim_pcie_type type)
 	if (off < 0)
 		return off;
 
+	/*
+	 * Only what the capability registers advertise is writable: Max
+	 * Payload Size Supported is 128 bytes (DEVCAP 0), so DEVCTL's Max
+	 * Payload Size stays 128; no ASPM support in LNKCAP, so LNKCTL's
+	 * ASPM Control stays 0; DEVCAP2 is 0 (no completion timeout ranges,
+	 * no Completion Timeout Disable, nothing else), so DEVCTL2 is
+	 * read-only 0.
+	 */
 	devctl_wmask = PCI_EXP_DEVCTL_CERE | PCI_EXP_DEVCTL_NFERE |
 		       PCI_EXP_DEVCTL_FERE | PCI_EXP_DEVCTL_URRE |
-		       PCI_EXP_DEVCTL_RELAX_EN | PCI_EXP_DEVCTL_PAYLOAD |
-		       PCI_EXP_DEVCTL_EXT_TAG | PCI_EXP_DEVCTL_NOSNOOP_EN |
-		       PCI_EXP_DEVCTL_READRQ;
+		       PCI_EXP_DEVCTL_RELAX_EN | PCI_EXP_DEVCTL_EXT_TAG |
+		       PCI_EXP_DEVCTL_NOSNOOP_EN | PCI_EXP_DEVCTL_READRQ;
 	if (fn->ops->reset) {
 		devcap |= PCI_EXP_DEVCAP_FLR;
 		devctl_wmask |= PCI_EXP_DEVCTL_BCR_FLR;
@@ -222,8 +231,8 @@ int iovsim_cfg_add_pcie(struct iovsim_fn *fn, enum iovsim_pcie_type type)
 		cfg_put(cfg->data, off + PCI_EXP_LNKCAP, 4,
 			PCI_EXP_LNKCAP_SLS_2_5GB | (1 << 4));
 		cfg_put(cfg->wmask, off + PCI_EXP_LNKCTL, 2,
-			PCI_EXP_LNKCTL_ASPMC | PCI_EXP_LNKCTL_RCB |
-			PCI_EXP_LNKCTL_CCC | PCI_EXP_LNKCTL_ES);
+			PCI_EXP_LNKCTL_RCB | PCI_EXP_LNKCTL_CCC |
+			PCI_EXP_LNKCTL_ES);
 		cfg_put(cfg->data, off + PCI_EXP_LNKSTA, 2,
 			PCI_EXP_LNKSTA_CLS_2_5GB | (1 << PCI_EXP_LNKSTA_NLW_SHIFT));
 	}
@@ -237,8 +246,6 @@ int iovsim_cfg_add_pcie(struct iovsim_fn *fn, enum iovsim_pcie_type type)
 	cfg_put(cfg->w1cmask, off + PCI_EXP_DEVSTA, 2,
 		PCI_EXP_DEVSTA_CED | PCI_EXP_DEVSTA_NFED |
 		PCI_EXP_DEVSTA_FED | PCI_EXP_DEVSTA_URD);
-	cfg_put(cfg->wmask, off + PCI_EXP_DEVCTL2, 2,
-		PCI_EXP_DEVCTL2_COMP_TIMEOUT | PCI_EXP_DEVCTL2_COMP_TMOUT_DIS);
 	fn->pcie_cap = off;
 	return off;
 }
@@ -249,7 +256,8 @@ EXPORT_SYMBOL_GPL(iovsim_cfg_add_pcie);
  * @fn: function being built
  *
  * D0 and D3hot, no PME, No_Soft_Reset set: a D3hot to D0 transition keeps
- * the function's state.
+ * the function's state.  D1 and D2 are not supported: a write asking for
+ * either leaves PowerState as it was, as the PCI PM specification says.
  *
  * Return: offset of the capability, or a negative errno.
  */
@@ -258,6 +266,8 @@ int iovsim_cfg_add_pm(struct iovsim_fn *fn)
 	struct iovsim_cfg *cfg = fn->cfg;
 	int off;
 
+	if (fn->pm_cap)
+		return -EBUSY;
 	off = cfg_add_cap(fn, PCI_CAP_ID_PM, PCI_PM_SIZEOF);
 	if (off < 0)
 		return off;
@@ -265,6 +275,7 @@ int iovsim_cfg_add_pm(struct iovsim_fn *fn)
 	cfg_put(cfg->data, off + PCI_PM_PMC, 2, 3);	/* PM spec 1.2 */
 	cfg_put(cfg->data, off + PCI_PM_CTRL, 2, PCI_PM_CTRL_NO_SOFT_RESET);
 	cfg_put(cfg->wmask, off + PCI_PM_CTRL, 2, PCI_PM_CTRL_STATE_MASK);
+	fn->pm_cap = off;
 	return off;
 }
 EXPORT_SYMBOL_GPL(iovsim_cfg_add_pm);
@@ -474,7 +485,28 @@ EXPORT_SYMBOL_GPL(iovsim_cfg_write);
  * pci_ops.  x86 selects PCI_LOCKLESS_CONFIG, so these run concurrently,
  * with or without the PCI core's raw pci_lock, always with the function's
  * raw cfg_lock taken here: they never sleep.
+ *
+ * As the PCI core's own accessors do, an access of a size other than 1, 2
+ * or 4, not naturally aligned or beyond the 4 KiB space gets
+ * PCIBIOS_BAD_REGISTER_NUMBER; a devfn with no function gets
+ * PCIBIOS_DEVICE_NOT_FOUND.  A failed read returns all-ones.
  */
+static bool cfg_where_ok(int where, int size)
+{
+	return where >= 0 && cfg_access_ok(where, size);
+}
+
+/* Is there a function of @devfn's slot other than function 0? */
+static bool cfg_slot_multi(struct pci_bus *bus, unsigned int devfn)
+{
+	unsigned int fn;
+
+	for (fn = 1; fn < 8; fn++)
+		if (iovsim_host_lookup(bus, devfn + fn))
+			return true;
+	return false;
+}
+
 static int iovsim_pci_read(struct pci_bus *bus, unsigned int devfn, int where,
 			   int size, u32 *val)
 {
@@ -482,15 +514,29 @@ static int iovsim_pci_read(struct pci_bus *bus, unsigned int devfn, int where,
 	unsigned long flags;
 	int ret = PCIBIOS_SUCCESSFUL;
 
+	if (!cfg_where_ok(where, size)) {
+		PCI_SET_ERROR_RESPONSE(val);
+		return PCIBIOS_BAD_REGISTER_NUMBER;
+	}
+
 	rcu_read_lock();
 	fn = iovsim_host_lookup(bus, devfn);
-	if (!fn || !cfg_access_ok(where, size)) {
+	if (!fn) {
 		PCI_SET_ERROR_RESPONSE(val);
 		ret = PCIBIOS_DEVICE_NOT_FOUND;
 	} else {
 		raw_spin_lock_irqsave(&fn->cfg_lock, flags);
 		*val = cfg_get(fn->cfg->data, where, size);
 		raw_spin_unlock_irqrestore(&fn->cfg_lock, flags);
+		/*
+		 * Header Type bit 7: function 0 of a slot with more
+		 * functions says so, or a scan stops at function 0.  It
+		 * follows the functions present, so it is computed here.
+		 */
+		if (!PCI_FUNC(devfn) && where <= PCI_HEADER_TYPE &&
+		    where + size > PCI_HEADER_TYPE &&
+		    cfg_slot_multi(bus, devfn))
+			*val |= PCI_HEADER_TYPE_MFD << 8 * (PCI_HEADER_TYPE - where);
 	}
 	rcu_read_unlock();
 	return ret;
@@ -506,6 +552,28 @@ static bool cfg_flr_requested(struct iovsim_fn *fn, unsigned int where,
 	       (val >> (8 * (devctl & 3))) & PCI_EXP_DEVCTL_BCR_FLR;
 }
 
+/*
+ * Undo what write masks cannot express, after a write to the dword at
+ * @dw that held @old: PowerState takes only the states PMC advertises.
+ * Caller holds fn->cfg_lock.
+ */
+static void cfg_fixup(struct iovsim_fn *fn, unsigned int dw, u32 old)
+{
+	unsigned int pmcsr = fn->pm_cap + PCI_PM_CTRL;
+	u16 pmc, state;
+	u8 *d = fn->cfg->data;
+
+	if (!fn->pm_cap || dw != ALIGN_DOWN(pmcsr, 4))
+		return;
+	pmc = cfg_get(d, fn->pm_cap + PCI_PM_PMC, 2);
+	state = cfg_get(d, pmcsr, 2) & PCI_PM_CTRL_STATE_MASK;
+	if ((state == PCI_D1 && !(pmc & PCI_PM_CAP_D1)) ||
+	    (state == PCI_D2 && !(pmc & PCI_PM_CAP_D2))) {
+		state = (old >> 8 * (pmcsr - dw)) & PCI_PM_CTRL_STATE_MASK;
+		d[pmcsr] = (d[pmcsr] & ~PCI_PM_CTRL_STATE_MASK) | state;
+	}
+}
+
 static int iovsim_pci_write(struct pci_bus *bus, unsigned int devfn,
 			    int where, int size, u32 val)
 {
@@ -516,9 +584,12 @@ static int iovsim_pci_write(struct pci_bus *bus, unsigned int devfn,
 	u32 old, new;
 	bool flr;
 
+	if (!cfg_where_ok(where, size))
+		return PCIBIOS_BAD_REGISTER_NUMBER;
+
 	rcu_read_lock();
 	fn = iovsim_host_lookup(bus, devfn);
-	if (!fn || !cfg_access_ok(where, size)) {
+	if (!fn) {
 		rcu_read_unlock();
 		return PCIBIOS_DEVICE_NOT_FOUND;
 	}
@@ -533,6 +604,7 @@ static int iovsim_pci_write(struct pci_bus *bus, unsigned int devfn,
 		cfg->data[a] = ((cfg->data[a] & ~cfg->wmask[a]) |
 				(b & cfg->wmask[a])) & ~(b & cfg->w1cmask[a]);
 	}
+	cfg_fixup(fn, dw, old);
 	new = cfg_get(cfg->data, dw, 4);
 	flr = cfg_flr_requested(fn, dw, new);
 	if (flr)

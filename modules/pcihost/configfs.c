@@ -6,6 +6,9 @@
  *   /sys/kernel/config/iovsim/<model>/<dev>/	mkdir: a device of that model
  *	model		the model's name (read-only)
  *	slot		-1 (first free) or 0-31: where the function goes
+ *	function	0-7: its function number in the slot (above 0 needs a
+ *			slot; function 0 of a slot with more functions
+ *			says it is multi-function)
  *	enable		1: create the function and add it; 0: remove it
  *	address		PCI address while enabled, else empty (read-only)
  *	...		the model's own parameters
@@ -46,17 +49,19 @@ struct iovsim_model_cfs {
  * struct iovsim_cfs_dev - a device directory
  * @item: the configfs item
  * @model: its model
- * @lock: protects @params, @slot and @fn
+ * @lock: protects @params, @slot, @function and @fn
  * @params: the model's parameter block
  * @slot: requested slot, -1 for the first free one
+ * @function: requested function number in the slot
  * @fn: the function while enabled, else NULL
  */
 struct iovsim_cfs_dev {
 	struct config_item item;
 	struct iovsim_model *model;
-	struct mutex lock;	/* protects params, slot and fn */
+	struct mutex lock;	/* protects params, slot, function and fn */
 	void *params;
 	int slot;
+	int function;
 	struct iovsim_fn *fn;
 };
 
@@ -162,6 +167,44 @@ static ssize_t iovsim_dev_slot_store(struct config_item *item,
 	return ret ?: count;
 }
 
+static ssize_t iovsim_dev_function_show(struct config_item *item, char *page)
+{
+	struct iovsim_cfs_dev *dev = to_cfs_dev(item);
+	ssize_t ret;
+
+	mutex_lock(&dev->lock);
+	ret = sysfs_emit(page, "%d\n", dev->function);
+	mutex_unlock(&dev->lock);
+	return ret;
+}
+
+static ssize_t iovsim_dev_function_store(struct config_item *item,
+					 const char *page, size_t count)
+{
+	struct iovsim_cfs_dev *dev = to_cfs_dev(item);
+	int function, ret;
+
+	ret = kstrtoint(page, 0, &function);
+	if (ret) {
+		cfs_warn(dev, "function: not a number\n");
+		return ret;
+	}
+	if (function < 0 || function > 7) {
+		cfs_warn(dev, "function: %d out of range 0..7\n", function);
+		return -ERANGE;
+	}
+
+	mutex_lock(&dev->lock);
+	if (dev->fn) {
+		cfs_warn(dev, "function: cannot change while enabled\n");
+		ret = -EBUSY;
+	} else {
+		dev->function = function;
+	}
+	mutex_unlock(&dev->lock);
+	return ret ?: count;
+}
+
 static ssize_t iovsim_dev_address_show(struct config_item *item, char *page)
 {
 	struct iovsim_cfs_dev *dev = to_cfs_dev(item);
@@ -197,6 +240,11 @@ static int iovsim_dev_enable(struct iovsim_cfs_dev *dev)
 	struct iovsim_fn *fn;
 	int ret;
 
+	if (dev->slot < 0 && dev->function) {
+		cfs_warn(dev, "enable: function %d needs a slot\n",
+			 dev->function);
+		return -EINVAL;
+	}
 	fn = dev->model->create(dev->params);
 	if (IS_ERR(fn)) {
 		ret = PTR_ERR(fn);
@@ -205,7 +253,8 @@ static int iovsim_dev_enable(struct iovsim_cfs_dev *dev)
 		return ret;
 	}
 
-	ret = iovsim_fn_add(fn, dev->slot < 0 ? -1 : PCI_DEVFN(dev->slot, 0));
+	ret = iovsim_fn_add(fn, dev->slot < 0 ? -1 :
+			    PCI_DEVFN(dev->slot, dev->function));
 	if (ret) {
 		iovsim_fn_discard(fn);
 		cfs_warn(dev, "enable: cannot add the function: %d\n", ret);
@@ -246,12 +295,14 @@ static ssize_t iovsim_dev_enable_store(struct config_item *item,
 
 CONFIGFS_ATTR_RO(iovsim_dev_, model);
 CONFIGFS_ATTR(iovsim_dev_, slot);
+CONFIGFS_ATTR(iovsim_dev_, function);
 CONFIGFS_ATTR(iovsim_dev_, enable);
 CONFIGFS_ATTR_RO(iovsim_dev_, address);
 
 static struct configfs_attribute *iovsim_dev_attrs[] = {
 	&iovsim_dev_attr_model,
 	&iovsim_dev_attr_slot,
+	&iovsim_dev_attr_function,
 	&iovsim_dev_attr_enable,
 	&iovsim_dev_attr_address,
 	NULL,

@@ -3,18 +3,23 @@
 #
 # iovsim_pcihost configuration-space emulation, driven through setpci:
 # read-only bits, write masks, write-1-to-clear bits, 64-bit BAR sizing,
-# the extended capability chain, function-level reset.
+# the extended capability chain, registers only as writable as their
+# capability registers say, bad register numbers, function-level reset
+# through sysfs and through a raw configuration write (which runs the
+# model's reset under the PCI core's raw pci_lock).
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pcihost_lib.sh"
 
-pcihost_setup nr_fns=1
+pcihost_setup nr_fns=1 endpoint=1
 ktap_print_header
-ktap_set_plan 10
+ktap_set_plan 15
 
 a=$(pcihost_domain):00:00.0
 rd() { setpci -s "$a" "$(printf '%x' "$1").l"; }
 wr() { setpci -s "$a" "$(printf '%x' "$1").l=$2"; }
+rdw() { setpci -s "$a" "$1.w"; }
+wrw() { setpci -s "$a" "$1.w=$2"; }
 
 vcap=$(lspci -vvv -s "$a" |
 	sed -n 's/.*Capabilities: \[\([0-9a-f]*\)\] Vendor Specific Information: Len=10.*/\1/p')
@@ -62,11 +67,63 @@ iovsim_check "Command: I/O space enable is not implemented" \
 iovsim_check "extended capability header at 0x100" \
 	test "$(rd 0x100)" = 0001000b
 
+# Registers are only as writable as the capability registers say.
+wrw CAP_EXP+0x28 ffff
+iovsim_check "DEVCTL2 is read-only 0: DEVCAP2 $(setpci -s "$a" CAP_EXP+0x24.l) offers no completion timeout control ($(rdw CAP_EXP+0x28))" \
+	test "$(setpci -s "$a" CAP_EXP+0x24.l)" = 00000000 -a \
+	"$(rdw CAP_EXP+0x28)" = 0000
+
+lnkctl=$(rdw CAP_EXP+0x10)
+wrw CAP_EXP+0x10 "$(printf '%04x' $((16#$lnkctl | 3)))"
+lnkcap=$(setpci -s "$a" CAP_EXP+0x0c.l)
+iovsim_check "LNKCTL ASPM Control stays 0 without ASPM in LNKCAP $lnkcap ($lnkctl, then $(rdw CAP_EXP+0x10))" \
+	test $((16#$lnkcap & 0xc00)) -eq 0 -a "$(rdw CAP_EXP+0x10)" = "$lnkctl"
+
+devctl=$(rdw CAP_EXP+8)
+wrw CAP_EXP+8 "$(printf '%04x' $(((16#$devctl & ~0x80e0) | 0x20)))"
+iovsim_check "DEVCTL Max Payload Size stays 128 bytes, DEVCAP's maximum ($devctl, then $(rdw CAP_EXP+8))" \
+	test $((16#$(setpci -s "$a" CAP_EXP+4.l) & 7)) -eq 0 -a \
+	"$(rdw CAP_EXP+8)" = "$devctl"
+
+pmcsr=$(rdw CAP_PM+4)
+wrw CAP_PM+4 "$(printf '%04x' $(((16#$pmcsr & ~3) | 1)))"
+d1=$(rdw CAP_PM+4)
+wrw CAP_PM+4 "$(printf '%04x' $(((16#$pmcsr & ~3) | 2)))"
+d2=$(rdw CAP_PM+4)
+iovsim_check "PowerState ignores D1 and D2, which PMC $(rdw CAP_PM+2) does not offer ($pmcsr: $d1 $d2)" \
+	test $((16#$(rdw CAP_PM+2) & 0x600)) -eq 0 -a \
+	"$d1" = "$pmcsr" -a "$d2" = "$pmcsr" -a $((16#$pmcsr & 3)) -eq 0
+
+# Bad register numbers, through the bus's pci_ops as a PCI core accessor
+# calls them: PCIBIOS_BAD_REGISTER_NUMBER (0x87), all-ones for a read.
+cfgop() {
+	echo "$1" >"$DBG/$a/cfgop" && cat "$DBG/$a/cfgop"
+}
+badreg_ok() {
+	local op line
+	line=$(rd 0x3c)
+	[ "$(cfgop "r 0 4")" = "0x10f01b36 0" ] || return 1
+	for op in "r 0x1000 4" "r 0xffc 8" "r 2 4" "r 1 2" "r 0 3" "r -4 4"; do
+		[ "$(cfgop "$op")" = "0xffffffff 135" ] || { echo "# $op: $(cfgop "$op")"; return 1; }
+	done
+	for op in "w 0x1000 4 0" "w 0x3e 4 0" "w 0x3d 2 0" "w 0x3c 3 0"; do
+		[ "$(cfgop "$op")" = "0x0 135" ] || { echo "# $op: $(cfgop "$op")"; return 1; }
+	done
+	[ "$(rd 0x3c)" = "$line" ]
+}
+iovsim_check "unaligned, wrong-size or out-of-range register: PCIBIOS_BAD_REGISTER_NUMBER, nothing written" \
+	badreg_ok
+
 iovsim_check "reset_method offers flr" \
 	grep -qw flr "$PCIDEVS/$a/reset_method"
 
+# FLR through sysfs: the model resets its registers, the emulated space
+# goes back to its initial contents, and the PCI core restores what it
+# saved (Command, BARs, the PCI Express and MSI-X state).
+wr $((vcap + 4)) 12345678
 echo 0x55aa55aa55aa55aa >"$DBG/$a/scratch"
 before=$(<"$DBG/$a/scratch")
+saved="$(rd 4) $(rd 0x10) $(rd 0x14) $(rd 0x18) $(rd 0x1c)"
 echo 1 >"$PCIDEVS/$a/reset"
 iovsim_check "FLR resets the model ($before, then $(<"$DBG/$a/scratch")), the BARs still decode" \
 	test "$before" = 0x55aa55aa55aa55aa -a \

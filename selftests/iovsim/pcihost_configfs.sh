@@ -3,14 +3,14 @@
 #
 # iovsim_pcihost configfs: every attribute with bad input fails with a
 # clear errno, logs one line and changes nothing; changes while enabled
-# are refused.
+# are refused.  A multi-function slot survives sysfs remove and rescan.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pcihost_lib.sh"
 
 pcihost_setup
 ktap_print_header
-ktap_set_plan 20
+ktap_set_plan 28
 
 dev=$CFS/pcitest/cf
 mkdir "$dev"
@@ -20,8 +20,8 @@ bad() {
 	iovsim_expect_write_error "$dev/$1" "$2" "$3" "$1"
 }
 
-iovsim_check "a device directory has model, slot, enable, address, nvec, revision" \
-	eval 'for f in model slot enable address nvec revision; do
+iovsim_check "a device directory has model, slot, function, enable, address, nvec, revision" \
+	eval 'for f in model slot function enable address nvec revision; do
 		[ -e "$dev/$f" ] || exit 1; done'
 iovsim_check "model reads pcitest, not writable" \
 	test "$(<"$dev/model")" = pcitest -a \
@@ -33,6 +33,9 @@ iovsim_check "address is empty while disabled, not writable" \
 bad slot abc EINVAL
 bad slot 32 ERANGE
 bad slot -2 ERANGE
+bad function x EINVAL
+bad function 8 ERANGE
+bad function -1 ERANGE
 bad nvec 0 ERANGE
 bad nvec 65 ERANGE
 bad nvec x EINVAL
@@ -56,6 +59,7 @@ iovsim_check "enable honours slot, nvec, revision ($a)" \
 	"$(grep -c ' iovsim .*iovsim_pcitest' /proc/interrupts)" -eq 8
 
 bad slot 6 EBUSY
+bad function 1 EBUSY
 bad nvec 2 EBUSY
 bad revision 1 EBUSY
 
@@ -71,6 +75,47 @@ rmdir "$CFS/pcitest/cf2"
 write_errno "$dev/enable" 0 >/dev/null
 iovsim_check "disable removes the function, address empties" \
 	test ! -e "$PCIDEVS/$a" -a -z "$(<"$dev/address")"
+
+write_errno "$dev/slot" -1 >/dev/null
+write_errno "$dev/function" 2 >/dev/null
+dmesg_mark
+got=$(write_errno "$dev/enable" 1)
+iovsim_check "function 2 without a slot: $got, one log line, not enabled" \
+	test "$got" = EINVAL -a "$(dmesg_since | grep -c .)" -eq 1 -a \
+	"$(<"$dev/enable")" = 0
 rmdir "$dev"
+
+# A multi-function slot: functions 0, 1 and 3 of slot 7.  Function 0
+# says so in Header Type bit 7, so a rescan after sysfs remove of them all
+# finds all three again (a scan stops at function 0 otherwise).
+for f in 0 1 3; do
+	mkdir "$CFS/pcitest/mf$f"
+	write_errno "$CFS/pcitest/mf$f/slot" 7 >/dev/null
+	write_errno "$CFS/pcitest/mf$f/function" $f >/dev/null
+	write_errno "$CFS/pcitest/mf$f/enable" 1 >/dev/null
+done
+dom=$(pcihost_domain)
+mfns() { pcihost_fns | grep -c ":00:07\.[013]$"; }
+hdr=$(setpci -s "$dom:00:07.0" HEADER_TYPE)
+iovsim_check "functions 07.0, 07.1, 07.3 added ($(mfns)), 07.0 Header Type $hdr multi-function, 07.1 $(setpci -s "$dom:00:07.1" HEADER_TYPE)" \
+	test "$(mfns)" -eq 3 -a "$hdr" = 80 -a \
+	"$(setpci -s "$dom:00:07.1" HEADER_TYPE)" = 00
+for f in 3 1 0; do
+	echo 1 >"$PCIDEVS/$dom:00:07.$f/remove"
+done
+gone=$(mfns)
+echo 1 >/sys/bus/pci/rescan
+bound=0
+for f in 0 1 3; do
+	pcihost_bound_to "$dom:00:07.$f" iovsim_pcitest && bound=$((bound + 1))
+done
+iovsim_check "sysfs remove of the slot's functions ($gone left), rescan: all $(mfns) back, $bound bound" \
+	test "$gone" -eq 0 -a "$(mfns)" -eq 3 -a "$bound" -eq 3
+rmdir "$CFS/pcitest/mf1"
+iovsim_check "with 07.1 disabled, 07.0 still multi-function ($(setpci -s "$dom:00:07.0" HEADER_TYPE)); alone, it is not" \
+	eval '[ "$(setpci -s "$dom:00:07.0" HEADER_TYPE)" = 80 ] &&
+	      rmdir "$CFS/pcitest/mf3" &&
+	      [ "$(setpci -s "$dom:00:07.0" HEADER_TYPE)" = 00 ]'
+rmdir "$CFS/pcitest/mf0"
 
 ktap_finished

@@ -30,6 +30,10 @@
  *			also logged)
  *	absent		"<value> <return code>" of a config read of an absent
  *			function on the same bus, 1f.7 (read)
+ *	cfgop		call the bus's pci_ops directly, as a PCI core
+ *			accessor that does not check its arguments would:
+ *			write "r WHERE SIZE" or "w WHERE SIZE HEXVALUE", read
+ *			"<value> <return code>" of the last call
  *	dma_buf		the driver's 64 KiB DMA buffer (read, write)
  *	dma		run one copy of the function's DMA engine and wait for
  *			its completion interrupt (vector 0); write
@@ -94,12 +98,14 @@ struct pcitest_vec {
  * @pdev: the PCI device
  * @fn: its iovsim function
  * @dir: debugfs directory
- * @lock: serializes debugfs mask changes and DMA copies
+ * @lock: serializes debugfs mask changes, cfgop calls and DMA copies
  * @dma_wq: woken by every interrupt; copies wait there for DMA_STATUS
  * @buf: DMA buffer, PCITEST_DMA_BUF_SIZE bytes
  * @buf_dma: its DMA address
  * @irq_delay_us: busy wait per handler run (debugfs)
  * @sync_result: handler runs seen by the latest sync_raise (debugfs)
+ * @cfgop_val: value of the last cfgop read (debugfs), under @lock
+ * @cfgop_ret: return code of the last cfgop call, under @lock
  * @nvec: vectors
  * @vecs: per vector state
  */
@@ -107,12 +113,14 @@ struct pcitest_dev {
 	struct pci_dev *pdev;
 	struct iovsim_fn *fn;
 	struct dentry *dir;
-	struct mutex lock;	/* protects vecs[].masked, serializes copies */
+	struct mutex lock;	/* vecs[].masked, cfgop_*; serializes copies */
 	wait_queue_head_t dma_wq;
 	void *buf;
 	dma_addr_t buf_dma;
 	u32 irq_delay_us;
 	int sync_result;
+	u32 cfgop_val;
+	int cfgop_ret;
 	unsigned int nvec;
 	struct pcitest_vec vecs[];
 };
@@ -230,6 +238,59 @@ static int pcitest_absent_show(struct seq_file *s, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pcitest_absent);
+
+static int pcitest_cfgop_show(struct seq_file *s, void *unused)
+{
+	struct pcitest_dev *dev = s->private;
+
+	mutex_lock(&dev->lock);
+	seq_printf(s, "%#x %d\n", dev->cfgop_val, dev->cfgop_ret);
+	mutex_unlock(&dev->lock);
+	return 0;
+}
+
+static int pcitest_cfgop_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, pcitest_cfgop_show, inode->i_private);
+}
+
+static ssize_t pcitest_cfgop_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct pcitest_dev *dev = ((struct seq_file *)file->private_data)->private;
+	struct pci_bus *bus = dev->pdev->bus;
+	unsigned int devfn = dev->pdev->devfn;
+	int where, size, ret;
+	u32 val = 0;
+	char op, buf[48];
+
+	ret = pcitest_get_user(ubuf, count, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	if (sscanf(buf, "%c %i %i %x", &op, &where, &size, &val) < 3 ||
+	    (op != 'r' && op != 'w'))
+		return -EINVAL;
+
+	mutex_lock(&dev->lock);
+	if (op == 'r') {
+		dev->cfgop_ret = bus->ops->read(bus, devfn, where, size, &val);
+		dev->cfgop_val = val;
+	} else {
+		dev->cfgop_ret = bus->ops->write(bus, devfn, where, size, val);
+		dev->cfgop_val = 0;
+	}
+	mutex_unlock(&dev->lock);
+	return count;
+}
+
+static const struct file_operations pcitest_cfgop_fops = {
+	.owner		= THIS_MODULE,
+	.open		= pcitest_cfgop_open,
+	.read		= seq_read,
+	.write		= pcitest_cfgop_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
 
 static int pcitest_scratch_get(void *data, u64 *val)
 {
@@ -638,6 +699,7 @@ static void pcitest_debugfs_init(struct pcitest_dev *dev)
 			    &pcitest_counts_fops);
 	debugfs_create_file("bench", 0400, dev->dir, dev,
 			    &pcitest_bench_fops);
+	debugfs_create_file("cfgop", 0600, dev->dir, dev, &pcitest_cfgop_fops);
 	debugfs_create_file("absent", 0400, dev->dir, dev,
 			    &pcitest_absent_fops);
 	debugfs_create_file_unsafe("scratch", 0600, dev->dir, dev,

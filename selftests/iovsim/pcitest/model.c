@@ -263,6 +263,10 @@ static const struct iovsim_fn_ops pcitest_fn_ops = {
 	.release	= pcitest_release,
 };
 
+static bool endpoint;
+module_param(endpoint, bool, 0444);
+MODULE_PARM_DESC(endpoint, "functions are PCI Express endpoints with a link (default: root complex integrated endpoints)");
+
 static int pcitest_build(struct iovsim_fn *fn, unsigned int nvec, u8 rev)
 {
 	u8 vndr[PCITEST_VNDR_LEN] = { 0 };
@@ -281,7 +285,8 @@ static int pcitest_build(struct iovsim_fn *fn, unsigned int nvec, u8 rev)
 	if (ret)
 		return ret;
 
-	ret = iovsim_cfg_add_pcie(fn, IOVSIM_PCIE_RCIEP);
+	ret = iovsim_cfg_add_pcie(fn, endpoint ? IOVSIM_PCIE_ENDPOINT :
+					IOVSIM_PCIE_RCIEP);
 	if (ret < 0)
 		return ret;
 	ret = iovsim_cfg_add_pm(fn);
