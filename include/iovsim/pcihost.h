@@ -27,21 +27,35 @@ struct iovsim_model_cfs;
  * struct iovsim_fn_ops - callbacks from the host into a function's model
  * @cfg_write: called after a configuration write from the PCI core has
  *	been applied to the emulated space, with the dword-aligned offset
- *	@where and the dword value before and after the write.  Runs in
- *	atomic context (config accessors are called with spinlocks held and
- *	interrupts off); it may use iovsim_cfg_read() and iovsim_cfg_write().
+ *	@where and the dword value before and after the write.  Context:
+ *	see below.  It may use iovsim_cfg_read() and iovsim_cfg_write().
  *	Optional.
  * @bar_read: read @size (1, 2, 4 or 8) bytes at offset @off of BAR @bar.
  *	@off + @size never exceeds the BAR size and @off is naturally
  *	aligned.  May be called in atomic context: must not sleep.
  * @bar_write: write @size bytes of @val at offset @off of BAR @bar.  Same
  *	rules as @bar_read.
- * @reset: function-level reset.  The host has already restored the
- *	configuration space to its state at iovsim_fn_add() time; the model
- *	resets its own registers.  Atomic context.  Optional; a function
- *	whose model has it advertises FLR in its PCI Express capability.
+ * @reset: function-level reset, on a write of Initiate FLR.  The host has
+ *	already restored the configuration space to its state at
+ *	iovsim_fn_add() time; the model resets its own registers.  Context:
+ *	see below.  Optional; a function whose model has it advertises FLR
+ *	in its PCI Express capability.
  * @release: the last reference to the function is gone: free the model's
  *	private data.  Process context.  Optional.
+ *
+ * Context of @cfg_write and @reset: they are called from the config
+ * write accessor (pci_ops), with the function's configuration space
+ * unlocked, inside an RCU read-side critical section.  A write from user
+ * space (setpci, the sysfs ``config`` file) comes with the PCI core's raw
+ * spinlock pci_lock held and interrupts off; a write from the kernel (on
+ * x86, whose config accesses are lockless) comes in its caller's context,
+ * any one, and two CPUs may be in the callbacks of one function at once.
+ * So the callbacks must not sleep and may take raw spinlocks
+ * (raw_spinlock_t) only: a spinlock_t or rwlock_t is a sleeping lock on
+ * PREEMPT_RT, and lockdep reports it under a raw spinlock
+ * (PROVE_RAW_LOCK_NESTING).  queue_work(), irq_work_queue(),
+ * iovsim_cfg_read() and iovsim_cfg_write() are fine; anything more is
+ * work for a work item the model queues, and orders itself.
  */
 struct iovsim_fn_ops {
 	void (*cfg_write)(struct iovsim_fn *fn, unsigned int where,

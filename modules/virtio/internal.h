@@ -140,6 +140,20 @@ struct iovsim_vdev_ops {
 	void (*destroy)(struct iovsim_vdev *vdev);
 };
 
+#define IOVSIM_VIRTIO_PCI_CFG_OPS	16
+
+/**
+ * struct iovsim_vdev_pci_cfg_op - one BAR access through the PCI_CFG window
+ * @off: offset in BAR0
+ * @len: 1, 2 or 4 bytes
+ * @val: value written
+ */
+struct iovsim_vdev_pci_cfg_op {
+	u32 off;
+	u32 len;
+	u32 val;
+};
+
 /**
  * struct iovsim_vdev - model state of one virtio PCI function
  * @fn: the iovsim function
@@ -163,6 +177,19 @@ struct iovsim_vdev_ops {
  * @msix: MSI-X table, as plain storage
  * @pci_cfg_cap: offset of the VIRTIO_PCI_CAP_PCI_CFG capability
  * @reset_work: completes a reset in process context
+ * @pci_cfg_lock: protects @pci_cfg_ops, @pci_cfg_head, @pci_cfg_len,
+ *	@pci_cfg_peek and @pci_cfg_seq.  A raw spinlock: ->cfg_write takes
+ *	it under the PCI core's raw pci_lock.
+ * @pci_cfg_ops: BAR writes through the PCI_CFG window not yet done, in
+ *	the order they were written
+ * @pci_cfg_head: index of the oldest of @pci_cfg_ops
+ * @pci_cfg_len: number of @pci_cfg_ops
+ * @pci_cfg_peek: the window to read ahead into pci_cfg_data once the
+ *	writes are done; .len 0 if none
+ * @pci_cfg_seq: bumped by each recorded access: a read-ahead stores its
+ *	value only if nothing was written meanwhile
+ * @pci_cfg_work: does the BAR accesses of the PCI_CFG window in process
+ *	context
  * @nr_queues: number of queues
  * @vqs: the queues
  */
@@ -189,6 +216,13 @@ struct iovsim_vdev {
 	u32 *msix;
 	unsigned int pci_cfg_cap;
 	struct work_struct reset_work;
+	raw_spinlock_t pci_cfg_lock;	/* the pci_cfg_* fields below */
+	struct iovsim_vdev_pci_cfg_op pci_cfg_ops[IOVSIM_VIRTIO_PCI_CFG_OPS];
+	unsigned int pci_cfg_head;
+	unsigned int pci_cfg_len;
+	struct iovsim_vdev_pci_cfg_op pci_cfg_peek;
+	u32 pci_cfg_seq;
+	struct work_struct pci_cfg_work;
 
 	unsigned int nr_queues;
 	struct iovsim_vq vqs[];

@@ -160,28 +160,90 @@ static void vdev_bar_write(struct iovsim_fn *fn, unsigned int bar, u64 off,
  * that BAR location held when cap.bar, cap.offset or cap.length was last
  * written (the host has no configuration-read hook, so the read is done
  * ahead, without side effects).
+ *
+ * ->cfg_write runs in atomic context, under the PCI core's raw pci_lock
+ * for a write from user space (setpci), where neither vdev->lock nor what
+ * a BAR write leads to (starting queues) may be taken.  So it only
+ * records the access under the raw pci_cfg_lock, and pci_cfg_work does it
+ * in process context.  Order is kept: BAR writes in the order they were
+ * written; a read-ahead after the writes recorded before it, and dropped
+ * if anything is written through the window before it stores its value.
+ * Until the work has run, pci_cfg_data reads back what was last stored.
  */
+static void vdev_pci_cfg_work(struct work_struct *work)
+{
+	struct iovsim_vdev *vdev = container_of(work, struct iovsim_vdev,
+						pci_cfg_work);
+	struct iovsim_vdev_pci_cfg_op op;
+	unsigned long flags;
+	u32 seq, val;
+
+	for (;;) {
+		raw_spin_lock_irqsave(&vdev->pci_cfg_lock, flags);
+		if (vdev->pci_cfg_len) {
+			op = vdev->pci_cfg_ops[vdev->pci_cfg_head];
+			vdev->pci_cfg_head = (vdev->pci_cfg_head + 1) %
+					     IOVSIM_VIRTIO_PCI_CFG_OPS;
+			vdev->pci_cfg_len--;
+			raw_spin_unlock_irqrestore(&vdev->pci_cfg_lock, flags);
+			vdev_regs_write(vdev, op.off, op.len, op.val);
+			continue;
+		}
+		op = vdev->pci_cfg_peek;
+		vdev->pci_cfg_peek.len = 0;
+		seq = vdev->pci_cfg_seq;
+		raw_spin_unlock_irqrestore(&vdev->pci_cfg_lock, flags);
+		if (!op.len)
+			return;
+
+		val = vdev_regs_read(vdev, op.off, op.len, true);
+		raw_spin_lock_irqsave(&vdev->pci_cfg_lock, flags);
+		if (seq == vdev->pci_cfg_seq)
+			iovsim_cfg_write(vdev->fn,
+					 vdev->pci_cfg_cap + CAP_EXTRA, 4, val);
+		raw_spin_unlock_irqrestore(&vdev->pci_cfg_lock, flags);
+	}
+}
+
 static void vdev_cfg_write(struct iovsim_fn *fn, unsigned int where,
 			   u32 old, u32 val)
 {
 	struct iovsim_vdev *vdev = iovsim_fn_priv(fn);
 	unsigned int cap = vdev->pci_cfg_cap;
-	unsigned int bar, len;
-	u32 off;
+	struct iovsim_vdev_pci_cfg_op op;
+	unsigned long flags;
+	unsigned int bar;
+	bool lost = false;
 
 	if (where < cap + CAP_BAR || where > cap + CAP_EXTRA)
 		return;
 	bar = iovsim_cfg_read(fn, cap + CAP_BAR, 1);
-	off = iovsim_cfg_read(fn, cap + CAP_OFFSET, 4);
-	len = iovsim_cfg_read(fn, cap + CAP_LENGTH, 4);
-	if (bar != IOVSIM_VIRTIO_BAR || (len != 1 && len != 2 && len != 4) ||
-	    off & (len - 1) || off >= IOVSIM_VIRTIO_BAR_SIZE)
+	op.off = iovsim_cfg_read(fn, cap + CAP_OFFSET, 4);
+	op.len = iovsim_cfg_read(fn, cap + CAP_LENGTH, 4);
+	op.val = val;
+	if (bar != IOVSIM_VIRTIO_BAR ||
+	    (op.len != 1 && op.len != 2 && op.len != 4) ||
+	    op.off & (op.len - 1) || op.off >= IOVSIM_VIRTIO_BAR_SIZE)
 		return;
-	if (where == cap + CAP_EXTRA)
-		vdev_regs_write(vdev, off, len, val);
+
+	raw_spin_lock_irqsave(&vdev->pci_cfg_lock, flags);
+	vdev->pci_cfg_seq++;
+	if (where != cap + CAP_EXTRA) {
+		vdev->pci_cfg_peek = op;
+	} else if (vdev->pci_cfg_len == IOVSIM_VIRTIO_PCI_CFG_OPS) {
+		lost = true;
+	} else {
+		vdev->pci_cfg_ops[(vdev->pci_cfg_head + vdev->pci_cfg_len) %
+				  IOVSIM_VIRTIO_PCI_CFG_OPS] = op;
+		vdev->pci_cfg_len++;
+		vdev->pci_cfg_peek.len = 0;	/* pci_cfg_data is the value */
+	}
+	raw_spin_unlock_irqrestore(&vdev->pci_cfg_lock, flags);
+	if (lost)
+		vdev_warn(vdev, "PCI_CFG window: %u writes pending, one dropped\n",
+			  IOVSIM_VIRTIO_PCI_CFG_OPS);
 	else
-		iovsim_cfg_write(fn, cap + CAP_EXTRA, 4,
-				 vdev_regs_read(vdev, off, len, true));
+		queue_work(system_wq, &vdev->pci_cfg_work);
 }
 
 /* Sets @isr; true if MSI-X can deliver @vector now. */
@@ -351,6 +413,8 @@ struct iovsim_vdev *iovsim_vdev_alloc(const struct iovsim_vdev_ops *ops,
 	strscpy(vdev->name, name, sizeof(vdev->name));
 	spin_lock_init(&vdev->lock);
 	INIT_WORK(&vdev->reset_work, iovsim_vdev_reset_work);
+	raw_spin_lock_init(&vdev->pci_cfg_lock);
+	INIT_WORK(&vdev->pci_cfg_work, vdev_pci_cfg_work);
 	iovsim_dma_init_host(&vdev->dma);
 	vdev->features = iovsim_virtio_transport_features() | ops->features;
 	vdev->config_vector = VIRTIO_MSI_NO_VECTOR;
@@ -412,6 +476,7 @@ void iovsim_vdev_free(struct iovsim_vdev *vdev)
 {
 	unsigned int i;
 
+	cancel_work_sync(&vdev->pci_cfg_work);
 	if (vdev->priv && vdev->ops->detach)
 		vdev->ops->detach(vdev);
 	cancel_work_sync(&vdev->reset_work);

@@ -13,7 +13,7 @@
 
 pcihost_setup nr_fns=1 endpoint=1
 ktap_print_header
-ktap_set_plan 15
+ktap_set_plan 18
 
 a=$(pcihost_domain):00:00.0
 rd() { setpci -s "$a" "$(printf '%x' "$1").l"; }
@@ -129,5 +129,27 @@ iovsim_check "FLR resets the model ($before, then $(<"$DBG/$a/scratch")), the BA
 	test "$before" = 0x55aa55aa55aa55aa -a \
 	"$(<"$DBG/$a/scratch")" = 0x0000000000000000 -a \
 	"$(cut -d' ' -f2 "$DBG/$a/id")" = 0x7e570001
+after="$(rd 4) $(rd 0x10) $(rd 0x14) $(rd 0x18) $(rd 0x1c)"
+iovsim_check "FLR restores the space: vendor register $(rd $((vcap + 4))), Command and BARs as saved ($after)" \
+	test "$(rd $((vcap + 4)))" = 00000000 -a "$after" = "$saved"
+
+# FLR by a raw configuration write of Initiate FLR, as a user would:
+# nothing saves or restores around it, so the function is back to its
+# state at hot-add time (Memory Space off, BARs unassigned).  The model's
+# reset runs under the PCI core's raw pci_lock.
+wr $((vcap + 4)) 12345678
+echo 0x1122334455667788 >"$DBG/$a/scratch"
+before=$(<"$DBG/$a/scratch")
+setpci -s "$a" "CAP_EXP+8.w=$(printf '%04x' $((16#$(rdw CAP_EXP+8) | 0x8000)))"
+flr="$(rd 4) $(rd 0x10) $(rd 0x14) $(rd 0x18) $(rd 0x1c) $(rd $((vcap + 4))) $(rdw CAP_EXP+8)"
+for r in 0x10 0x14 0x18 0x1c; do
+	wr $r "$(cut -d' ' -f$(((r - 0x10) / 4 + 2)) <<<"$saved")"
+done
+wr 4 "$(cut -d' ' -f1 <<<"$saved")"
+iovsim_check "setpci Initiate FLR: Command, BARs, vendor register, DEVCTL at their initial values ($flr)" \
+	test "$flr" = "00100000 00000004 00000000 00000004 00000000 00000000 2810"
+iovsim_check "setpci Initiate FLR resets the model ($before, then $(<"$DBG/$a/scratch"))" \
+	test "$before" = 0x1122334455667788 -a \
+	"$(<"$DBG/$a/scratch")" = 0x0000000000000000
 
 ktap_finished

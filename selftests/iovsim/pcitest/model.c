@@ -28,7 +28,10 @@
  * @dma: in-host DMA context: driver memory is reached through it only
  * @dma_work: runs a copy, in process context, as a device would run it
  *	alongside the CPU
- * @lock: protects the registers below; BAR accessors come from any context
+ * @lock: protects the registers below.  A raw spinlock: ->reset runs with
+ *	the PCI core's raw pci_lock held on a user configuration write (an
+ *	FLR through setpci), and BAR accessors come from any context.  Only
+ *	queue_work(), whose pool lock is raw too, is called under it.
  * @nvec: MSI-X table size
  * @scratch: scratch register bytes
  * @raised: doorbells rung since the last reset
@@ -46,7 +49,7 @@ struct pcitest_state {
 	struct iovsim_fn *fn;
 	struct iovsim_dma dma;
 	struct work_struct dma_work;
-	spinlock_t lock;	/* protects the fields below */
+	raw_spinlock_t lock;	/* protects the fields below */
 	unsigned int nvec;
 	u8 scratch[PCITEST_SCRATCH_SIZE];
 	u32 raised;
@@ -158,26 +161,26 @@ static void pcitest_dma_work(struct work_struct *work)
 	unsigned long flags;
 	u64 src, dst;
 
-	spin_lock_irqsave(&st->lock, flags);
+	raw_spin_lock_irqsave(&st->lock, flags);
 	gen = st->gen;
 	src = st->dma_src;
 	dst = st->dma_dst;
 	len = st->dma_len;
 	vector = st->dma_vector;
-	spin_unlock_irqrestore(&st->lock, flags);
+	raw_spin_unlock_irqrestore(&st->lock, flags);
 
 	status = pcitest_dma_run(st, dst, src, len);
 
-	spin_lock_irqsave(&st->lock, flags);
+	raw_spin_lock_irqsave(&st->lock, flags);
 	if (gen != st->gen) {
 		st->dma_status = PCITEST_DMA_IDLE;
-		spin_unlock_irqrestore(&st->lock, flags);
+		raw_spin_unlock_irqrestore(&st->lock, flags);
 		return;
 	}
 	st->dma_status = status;
 	if (status == PCITEST_DMA_DONE)
 		st->dma_copied++;
-	spin_unlock_irqrestore(&st->lock, flags);
+	raw_spin_unlock_irqrestore(&st->lock, flags);
 
 	iovsim_fn_raise_irq(st->fn, vector);
 }
@@ -189,12 +192,12 @@ static u64 pcitest_bar_read(struct iovsim_fn *fn, unsigned int bar, u64 off,
 	unsigned long flags;
 	u64 val = 0;
 
-	spin_lock_irqsave(&st->lock, flags);
+	raw_spin_lock_irqsave(&st->lock, flags);
 	if (bar == PCITEST_BAR_REGS)
 		val = pcitest_regs_read(st, off, size);
 	else if (off + size <= st->nvec * PCI_MSIX_ENTRY_SIZE)
 		val = pcitest_get((u8 *)st->msix + off, size);
-	spin_unlock_irqrestore(&st->lock, flags);
+	raw_spin_unlock_irqrestore(&st->lock, flags);
 	return val;
 }
 
@@ -206,7 +209,7 @@ static void pcitest_bar_write(struct iovsim_fn *fn, unsigned int bar,
 	unsigned long flags;
 	u8 *p;
 
-	spin_lock_irqsave(&st->lock, flags);
+	raw_spin_lock_irqsave(&st->lock, flags);
 	if (bar == PCITEST_BAR_REGS) {
 		p = pcitest_storage(st, off, size);
 		if (p) {
@@ -220,7 +223,7 @@ static void pcitest_bar_write(struct iovsim_fn *fn, unsigned int bar,
 	} else if (off + size <= st->nvec * PCI_MSIX_ENTRY_SIZE) {
 		pcitest_put((u8 *)st->msix + off, size, val);
 	}
-	spin_unlock_irqrestore(&st->lock, flags);
+	raw_spin_unlock_irqrestore(&st->lock, flags);
 
 	if (ring)
 		iovsim_fn_raise_irq(fn, val);
@@ -231,7 +234,7 @@ static void pcitest_reset(struct iovsim_fn *fn)
 	struct pcitest_state *st = iovsim_fn_priv(fn);
 	unsigned long flags;
 
-	spin_lock_irqsave(&st->lock, flags);
+	raw_spin_lock_irqsave(&st->lock, flags);
 	memset(st->scratch, 0, sizeof(st->scratch));
 	memset(st->msix, 0, sizeof(st->msix));
 	memset(st->dma_regs, 0, sizeof(st->dma_regs));
@@ -245,7 +248,7 @@ static void pcitest_reset(struct iovsim_fn *fn)
 		st->dma_status = PCITEST_DMA_IDLE;
 	st->dma_copied = 0;
 	st->gen++;
-	spin_unlock_irqrestore(&st->lock, flags);
+	raw_spin_unlock_irqrestore(&st->lock, flags);
 }
 
 static void pcitest_release(struct iovsim_fn *fn)
@@ -328,7 +331,7 @@ struct iovsim_fn *pcitest_model_create(unsigned int nvec, u8 revision)
 	st = kzalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return ERR_PTR(-ENOMEM);
-	spin_lock_init(&st->lock);
+	raw_spin_lock_init(&st->lock);
 	INIT_WORK(&st->dma_work, pcitest_dma_work);
 	iovsim_dma_init_host(&st->dma);
 	st->nvec = nvec;
