@@ -3,19 +3,31 @@
  * iovsim_pcihost: a PCI host bridge that exists only in software.
  *
  * The root bus hangs off a platform device, in a PCI domain of its own,
- * with bus numbers 00-ff and a 64-bit memory window reserved above RAM
- * that nothing backs.  Configuration cycles are answered from the emulated
- * configuration space of the functions models add (cfgspace.c).
+ * with bus numbers 00-ff and a 64-bit memory window reserved above any
+ * memory the machine has or can hot-plug, that nothing backs.
+ * Configuration cycles are answered from the emulated configuration space
+ * of the functions models add (cfgspace.c).
+ *
+ * The domain: x86 has no allocator of PCI domain numbers (the PCI core's
+ * is for PCI_DOMAINS_GENERIC architectures only).  Firmware segments and
+ * Hyper-V use 0000-ffff; VMD, the other software host bridge, takes one
+ * above the highest domain in use, at least 10000, without any lock
+ * against a concurrent probe.  iovsim takes one above the highest domain
+ * in use and at least IOVSIM_DOMAIN_MIN, far above where VMD starts: a
+ * VMD probe that looked before iovsim's bus existed picks a domain below
+ * IOVSIM_DOMAIN_MIN, one that looks after it picks one above iovsim's, so
+ * the two cannot pick the same number.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/acpi.h>
 #include <linux/ioport.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
 
 #include "internal.h"
 
-#define IOVSIM_DOMAIN_MIN	0x10000
+#define IOVSIM_DOMAIN_MIN	0x18000
 #define IOVSIM_WINDOW_SIZE	(64ULL << 30)
 #define IOVSIM_WINDOW_MIN	(64ULL << 30)
 
@@ -107,7 +119,45 @@ static int iovsim_ram_end(struct resource *res, void *arg)
 	return 0;
 }
 
-/* Reserve the memory window: above RAM, below the CPU's address limit. */
+/*
+ * End of the memory ranges the ACPI SRAT describes, hot-pluggable ones
+ * included, or 0.  On x86 these are what max_possible_pfn (not exported)
+ * is made of: memory can only ever be hot-added inside them.
+ */
+static u64 iovsim_srat_mem_end(void)
+{
+	struct acpi_table_header *tbl;
+	struct acpi_subtable_header *sub;
+	struct acpi_srat_mem_affinity *ma;
+	void *p, *lim;
+	u64 end = 0;
+
+	if (acpi_disabled ||
+	    ACPI_FAILURE(acpi_get_table(ACPI_SIG_SRAT, 0, &tbl)))
+		return 0;
+	p = (void *)tbl + sizeof(struct acpi_table_srat);
+	lim = (void *)tbl + tbl->length;
+	while (p + sizeof(*sub) <= lim) {
+		sub = p;
+		if (sub->length < sizeof(*sub) || p + sub->length > lim)
+			break;
+		ma = p;
+		if (sub->type == ACPI_SRAT_TYPE_MEMORY_AFFINITY &&
+		    sub->length >= sizeof(*ma) &&
+		    (ma->flags & ACPI_SRAT_MEM_ENABLED) && ma->length)
+			end = max(end, ma->base_address + ma->length - 1);
+		p += sub->length;
+	}
+	acpi_put_table(tbl);
+	return end;
+}
+
+/*
+ * Reserve the memory window: above RAM and above every range the SRAT
+ * says memory may be hot-added in, at 64 GiB or more, below the CPU's
+ * address limit.  Memory hot-added outside what the SRAT announced (no
+ * SRAT, a hypervisor adding a range of its own) is not foreseen.
+ */
 static int iovsim_window_reserve(struct resource *win)
 {
 	resource_size_t ram_end = 0, min, max;
@@ -115,6 +165,7 @@ static int iovsim_window_reserve(struct resource *win)
 	walk_iomem_res_desc(IORES_DESC_NONE,
 			    IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0, -1,
 			    &ram_end, iovsim_ram_end);
+	ram_end = max_t(u64, ram_end, iovsim_srat_mem_end());
 	min = max_t(resource_size_t, IOVSIM_WINDOW_MIN,
 		    ALIGN(ram_end + 1, IOVSIM_WINDOW_SIZE));
 	max = (1ULL << boot_cpu_data.x86_phys_bits) - 1;
@@ -125,7 +176,10 @@ static int iovsim_window_reserve(struct resource *win)
 				 min, max, IOVSIM_WINDOW_SIZE, NULL, NULL);
 }
 
-/* One above every domain in use, and no lower than IOVSIM_DOMAIN_MIN. */
+/*
+ * One above every domain in use, and no lower than IOVSIM_DOMAIN_MIN (see
+ * the top of this file).
+ */
 static int iovsim_free_domain(void)
 {
 	struct pci_bus *bus = NULL;

@@ -1,29 +1,71 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# iovsim_pcihost enumeration: the domain, IDs, class, BARs, capabilities
-# as lspci decodes them, absent functions, rescan and per-device remove,
-# and the driver_override safety net.
+# iovsim_pcihost enumeration: the domain, the MMIO window, IDs, class,
+# BARs, capabilities as lspci decodes them, absent functions, rescan and
+# per-device remove, the driver_override safety net, model pinning.
+#
+# The window check means most in a VM with hot-pluggable memory, which
+# puts a hot-plug range in the SRAT (scripts/vmtest -q -m -q
+# 2048,slots=2,maxmem=100G).
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pcihost_lib.sh"
 
 pcihost_setup nr_fns=2
 ktap_print_header
-ktap_set_plan 16
+ktap_set_plan 17
 
 dom=$(pcihost_domain)
 a0=$dom:00:00.0
 a1=$dom:00:01.0
 
+# At least 18000 (VMD starts at 10000), above every other domain, and no
+# other root bus in it.
 domain_is_highest() {
-	local d
-	[ $((16#$dom)) -ge $((16#10000)) ] || return 1
+	local d n=0
+	[ $((16#$dom)) -ge $((16#18000)) ] || return 1
 	for d in $(ls "$PCIDEVS" | cut -d: -f1 | sort -u); do
 		[ $((16#$d)) -le $((16#$dom)) ] || return 1
 	done
+	for d in /sys/class/pci_bus/"$dom":*; do
+		[ -e "$d" ] || continue
+		n=$((n + 1))
+		case $(readlink -f "$d") in
+		/sys/devices/platform/iovsim_pcihost/*) ;;
+		*) return 1 ;;
+		esac
+	done
+	[ "$n" -ge 1 ]
 }
-iovsim_check "domain $dom is above every other domain" domain_is_highest
+iovsim_check "domain $dom: at least 18000, above every other domain, its own" \
+	domain_is_highest
+
+# The window overlaps no other top-level entry of /proc/iomem and lies
+# above RAM and above every memory range of the SRAT, hot-plug ones
+# included.
+window_clear() {
+	local line s e ws we ranges
+	read -r ws we < <(sed -n 's/^\([0-9a-f]*\)-\([0-9a-f]*\) : iovsim PCI MMIO$/\1 \2/p' /proc/iomem)
+	[ -n "$ws" ] || return 1
+	ws=$((16#$ws)) we=$((16#$we))
+	while read -r line; do
+		s=$((16#${line%%-*})) e=${line#*-} e=$((16#${e%% *}))
+		case $line in *"iovsim PCI MMIO") continue ;; esac
+		[ "$e" -lt "$ws" ] || [ "$s" -gt "$we" ] || { echo "# overlaps: $line"; return 1; }
+	done < <(grep -v '^ ' /proc/iomem)
+	while read -r e; do
+		[ "$e" -lt "$ws" ] || { echo "# RAM ends at $e"; return 1; }
+	done < <(sed -n 's/^ *[0-9a-f]*-\([0-9a-f]*\) : System RAM$/\1/p' /proc/iomem |
+		 while read -r x; do echo $((16#$x)); done)
+	ranges=$(dmesg | sed -n 's/.*SRAT: Node .* \[mem 0x[0-9a-f]*-0x\([0-9a-f]*\)\].*/\1/p')
+	for e in $ranges; do
+		[ $((16#$e)) -lt "$ws" ] || { echo "# SRAT range ends at 0x$e"; return 1; }
+	done
+	echo "# SRAT memory ranges end at: ${ranges:-none}"
+}
+iovsim_check "the window overlaps nothing in /proc/iomem, lies above RAM and the SRAT memory ranges" \
+	window_clear
 
 iovsim_check "two functions at 00.0 and 01.0" \
 	test "$(pcihost_fns | tr '\n' ' ')" = "$a0 $a1 "

@@ -23,7 +23,7 @@ pcihost_setup() {
 	fi
 }
 
-# The iovsim PCI domain, as printed in PCI addresses (e.g. 10000).
+# The iovsim PCI domain, as printed in PCI addresses (e.g. 18000).
 pcihost_domain() {
 	local d
 	d=$(basename /sys/devices/platform/iovsim_pcihost/pci*:00)
