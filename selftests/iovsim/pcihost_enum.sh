@@ -102,8 +102,23 @@ bars_ok() {
 }
 iovsim_check "BARs 0 and 2: 4 KiB, 64-bit, above RAM; others empty" bars_ok
 
-iovsim_check "the window is in /proc/iomem with the BARs inside" \
-	grep -q "iovsim PCI MMIO" /proc/iomem
+# The window's range from /proc/iomem, and every assigned BAR of both
+# functions inside it, compared as numbers.
+win=$(sed -n 's/^ *\([0-9a-f]*\)-\([0-9a-f]*\) : iovsim PCI MMIO$/\1 \2/p' /proc/iomem)
+bars_in_window() {
+	local ws=$((16#${win% *})) we=$((16#${win#* })) f start end flags n=0
+	[ -n "$win" ] && [ "$ws" -gt 0 ] && [ "$we" -gt "$ws" ] || return 1
+	for f in "$a0" "$a1"; do
+		while read -r start end flags; do
+			[ $((end)) -ne 0 ] || continue
+			[ $((start)) -ge "$ws" ] && [ $((end)) -le "$we" ] || return 1
+			n=$((n + 1))
+		done <"$PCIDEVS/$f/resource"
+	done
+	[ "$n" -eq 4 ]
+}
+iovsim_check "the window is in /proc/iomem ($win), the four BARs inside it" \
+	bars_in_window
 
 lspci_out=$(lspci -vvv -s "$a0")
 caps_ok() {
@@ -140,13 +155,17 @@ iovsim_check "remove one function and rescan: gone, then back and bound" \
 	test "$gone" -eq 1 -a "$(pcihost_fns | wc -l)" -eq 2 -a \
 	"$(pcihost_driver "$a1")" = iovsim_pcitest
 
-# A stock driver given our IDs does not bind: driver_override wins.
+# A stock driver given our IDs does not bind: the notifier's
+# driver_override refuses it.  With $a1 unbound, adding the ID to
+# pci-stub makes the driver core try pci-stub on it at once, and
+# pci-stub is the only driver that matches it.
 modprobe pci-stub
-echo "1b36 10f0" >/sys/bus/pci/drivers/pci-stub/new_id 2>/dev/null
 echo "$a1" >/sys/bus/pci/drivers/iovsim_pcitest/unbind
-echo "$a1" >/sys/bus/pci/drivers_probe
-iovsim_check "a stock driver with a matching ID does not bind" \
-	test "$(pcihost_driver "$a1")" = iovsim_pcitest
+newid=$(write_errno /sys/bus/pci/drivers/pci-stub/new_id "1b36 10f0")
+echo "$a1" >/sys/bus/pci/drivers_probe 2>/dev/null
+iovsim_check "a stock driver given the ID (new_id: $newid) is refused: driver_override $(<"$PCIDEVS/$a1/driver_override"), no driver bound" \
+	test "$newid" = OK -a ! -e "$PCIDEVS/$a1/driver" -a \
+	"$(<"$PCIDEVS/$a1/driver_override")" = iovsim_pcitest
 
 # The user rebinds the usual way.
 echo "$a1" >/sys/bus/pci/drivers/iovsim_pcitest/unbind
