@@ -452,6 +452,11 @@ static void vpci_msix_enable(struct pci_dev *pdev, bool on)
 	pci_write_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, ctrl);
 }
 
+/*
+ * The debugfs reset goes through the virtio core's freeze and restore,
+ * which exist only in kernels with CONFIG_PM_SLEEP.
+ */
+#ifdef CONFIG_PM_SLEEP
 static int vpci_debug_reset(void *data, u64 val)
 {
 	struct vpci_dev *vp = data;
@@ -465,6 +470,12 @@ static int vpci_debug_reset(void *data, u64 val)
 	dev_info(&vp->vdev.dev, "device reset through debugfs\n");
 	return virtio_device_restore(&vp->vdev);
 }
+#else
+static int vpci_debug_reset(void *data, u64 val)
+{
+	return -EOPNOTSUPP;
+}
+#endif
 DEFINE_DEBUGFS_ATTRIBUTE(vpci_reset_fops, NULL, vpci_debug_reset, "%llu\n");
 
 static void vpci_release(struct device *dev)
