@@ -8,7 +8,6 @@ Call Trace:
 Kernel panic
 KASAN
 UBSAN
-kmemleak: [0-9]+ new suspected memory leak
 possible circular locking dependency
 possible recursive locking detected
 inconsistent lock state

@@ -10,7 +10,10 @@
 #    kernel_splats.re: WARNING, BUG, lockdep, KASAN, UBSAN, hung tasks...);
 #  - taint flags the test added (/proc/sys/kernel/tainted), other than
 #    O (out-of-tree module) and E (unsigned module);
-#  - kmemleak reports, when the kernel has kmemleak.
+#  - kmemleak reports, when the kernel has kmemleak: two scans after each
+#    test. (kmemleak's own "N new suspected memory leaks" log line is not
+#    a splat pattern: the first scan also reports what boot leaked, which
+#    is not ours and is cleared.)
 #
 # Any of them turns the test's result into "not ok", with the evidence, so
 # a kernel bug is pinned to the test that caused it. The exit status is 0
