@@ -15,8 +15,10 @@
 #include <iovsim/dma.h>
 #include <iovsim/ring.h>
 
+struct dentry;
 struct iovsim_fn;
 struct iovsim_vdev;
+struct seq_file;
 struct iovsim_vq;
 
 /* PCI IDs (VIRTIO 1.2 section 4.1.2): modern-only devices, 0x1040 + ID */
@@ -122,6 +124,10 @@ struct iovsim_vq {
  * @reset: the device is being reset, after every queue stopped; process
  *	context.  May be NULL.
  * @destroy: free the backend; process context.
+ * @stats_show: print the function's counters, one "name value" line
+ *	each, into /sys/kernel/debug/iovsim_virtio/<name>/<stats_name>/stats
+ *	(&iovsim_vdev.stats_name); process context, no lock held.  May be
+ *	NULL.
  */
 struct iovsim_vdev_ops {
 	const char *name;
@@ -138,6 +144,7 @@ struct iovsim_vdev_ops {
 	void (*detach)(struct iovsim_vdev *vdev);
 	void (*reset)(struct iovsim_vdev *vdev);
 	void (*destroy)(struct iovsim_vdev *vdev);
+	void (*stats_show)(struct iovsim_vdev *vdev, struct seq_file *m);
 };
 
 #define IOVSIM_VIRTIO_PCI_CFG_OPS	16
@@ -190,6 +197,9 @@ struct iovsim_vdev_pci_cfg_op {
  *	value only if nothing was written meanwhile
  * @pci_cfg_work: does the BAR accesses of the PCI_CFG window in process
  *	context
+ * @stats_name: debugfs directory name of the counters (port, serial),
+ *	unique among functions of the same type; set by the backend
+ * @debugfs: that directory, or NULL
  * @nr_queues: number of queues
  * @vqs: the queues
  */
@@ -223,6 +233,8 @@ struct iovsim_vdev {
 	struct iovsim_vdev_pci_cfg_op pci_cfg_peek;
 	u32 pci_cfg_seq;
 	struct work_struct pci_cfg_work;
+	char stats_name[24];
+	struct dentry *debugfs;
 
 	unsigned int nr_queues;
 	struct iovsim_vq vqs[];
@@ -232,6 +244,9 @@ struct iovsim_vdev {
 	pr_warn_ratelimited("%s: " fmt, (vdev)->name, ##__VA_ARGS__)
 
 /* model.c: configuration space, BAR dispatch, function lifetime */
+extern struct dentry *iovsim_virtio_debugfs;
+void iovsim_virtio_debugfs_init(void);
+void iovsim_virtio_debugfs_exit(void);
 struct iovsim_vdev *iovsim_vdev_alloc(const struct iovsim_vdev_ops *ops,
 				      unsigned int nr_queues, const char *name);
 struct iovsim_fn *iovsim_vdev_build(struct iovsim_vdev *vdev);

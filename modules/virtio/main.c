@@ -109,6 +109,7 @@ static int __init iovsim_virtio_init(void)
 	ret = iovsim_virtio_wq_init();
 	if (ret)
 		return ret;
+	iovsim_virtio_debugfs_init();
 	ret = iovsim_transport_init();
 	if (ret)
 		goto err_wq;
@@ -125,6 +126,7 @@ err_fns:
 	load_fns_remove();
 	iovsim_transport_exit();
 err_wq:
+	iovsim_virtio_debugfs_exit();
 	iovsim_virtio_wq_exit();
 	return ret;
 }
@@ -135,6 +137,7 @@ static void __exit iovsim_virtio_exit(void)
 	iovsim_virtio_configfs_exit();
 	load_fns_remove();
 	iovsim_transport_exit();
+	iovsim_virtio_debugfs_exit();
 	iovsim_virtio_wq_exit();
 	pr_info("unloaded\n");
 }

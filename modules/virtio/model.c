@@ -9,14 +9,72 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/virtio_pci.h>
 
 #include <iovsim/pcihost.h>
 
 #include "internal.h"
+
+/*
+ * /sys/kernel/debug/iovsim_virtio: the transport's per-device directories
+ * (named by PCI address) and the models' counters (blk/, net/).
+ */
+struct dentry *iovsim_virtio_debugfs;
+static struct dentry *iovsim_virtio_debugfs_blk;
+static struct dentry *iovsim_virtio_debugfs_net;
+
+/**
+ * iovsim_virtio_debugfs_init() - create the module's debugfs directories
+ *
+ * Failures are not errors: debugfs may be absent.
+ */
+void iovsim_virtio_debugfs_init(void)
+{
+	iovsim_virtio_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	iovsim_virtio_debugfs_blk = debugfs_create_dir("blk",
+						       iovsim_virtio_debugfs);
+	iovsim_virtio_debugfs_net = debugfs_create_dir("net",
+						       iovsim_virtio_debugfs);
+}
+
+/**
+ * iovsim_virtio_debugfs_exit() - remove them, after every function is gone
+ */
+void iovsim_virtio_debugfs_exit(void)
+{
+	debugfs_remove_recursive(iovsim_virtio_debugfs);
+}
+
+static int vdev_stats_show(struct seq_file *m, void *v)
+{
+	struct iovsim_vdev *vdev = m->private;
+
+	vdev->ops->stats_show(vdev, m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vdev_stats);
+
+/*
+ * The counters' directory.  debugfs_remove_recursive() in
+ * iovsim_vdev_free() waits for readers, so @vdev outlives them.
+ */
+static void vdev_debugfs_add(struct iovsim_vdev *vdev)
+{
+	struct dentry *parent;
+
+	if (!vdev->ops->stats_show || !vdev->stats_name[0])
+		return;
+	parent = vdev->ops->device_id == IOVSIM_VIRTIO_ID_NET ?
+		 iovsim_virtio_debugfs_net : iovsim_virtio_debugfs_blk;
+	vdev->debugfs = debugfs_create_dir(vdev->stats_name, parent);
+	debugfs_create_file("stats", 0444, vdev->debugfs, vdev,
+			    &vdev_stats_fops);
+}
 
 /* Offsets in a virtio_pci_cap, from the capability's start */
 #define CAP_BAR		4
@@ -462,6 +520,7 @@ struct iovsim_fn *iovsim_vdev_build(struct iovsim_vdev *vdev)
 		iovsim_fn_discard(fn);	/* frees vdev */
 		return ERR_PTR(ret);
 	}
+	vdev_debugfs_add(vdev);
 	return fn;
 }
 
@@ -477,6 +536,7 @@ void iovsim_vdev_free(struct iovsim_vdev *vdev)
 	unsigned int i;
 
 	cancel_work_sync(&vdev->pci_cfg_work);
+	debugfs_remove_recursive(vdev->debugfs);
 	if (vdev->priv && vdev->ops->detach)
 		vdev->ops->detach(vdev);
 	cancel_work_sync(&vdev->reset_work);

@@ -9,16 +9,19 @@
  * functions).  Until the SR-IOV switch attaches ports, two ports can be
  * cabled back to back ("pair"): a frame transmitted on one is received by
  * the other.  The TX worker of one function copies each frame straight
- * into a receive buffer of its peer; when the peer has no receive buffer,
- * the TX queue waits (back-pressure) and the peer's next receive-queue
- * notification wakes it.  A frame sent while either link is down, the
- * port is not cabled, or the peer's driver is not running is dropped, as
- * a NIC drops frames with no carrier.
+ * into a receive buffer of its peer.  As a NIC does, the device never
+ * holds a transmitted frame back: every TX buffer is completed at once,
+ * and a frame that cannot be delivered is dropped and counted.  Frames
+ * are dropped when either link is down, the port is not cabled, the
+ * peer's driver is not running, the peer has no receive buffer posted, or
+ * the frame is longer than the peer's MTU allows (or than its buffer).
+ * The counters are in /sys/kernel/debug/iovsim_virtio/net/<port>/stats.
  *
  * Locking: the cabling (&iovsim_vnet.peer) changes under iovsim_vnet_sem
- * held for writing, with RCU for the receive notifications that only
- * wake the peer.  A TX worker holds its own queue's lock, then the
- * semaphore for reading, then the peer receive queue's lock.
+ * held for writing.  A TX worker holds its own queue's lock, then the
+ * semaphore for reading, then the peer receive queue's lock.  Counters
+ * are atomic: the TX queues of one port and the TX queues of its peer
+ * update them concurrently.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -26,8 +29,8 @@
 #include <linux/if_vlan.h>
 #include <linux/list.h>
 #include <linux/pci_ids.h>
-#include <linux/rcupdate.h>
 #include <linux/rwsem.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/virtio_net.h>
 
@@ -51,14 +54,35 @@ struct vnet_queue {
 };
 
 /**
+ * struct vnet_stats - counters of a port
+ * @tx_frames: frames the driver transmitted (TX buffers completed)
+ * @tx_dropped: of those, frames not delivered, whatever the reason
+ * @rx_frames: frames delivered into this port's receive buffers
+ * @rx_dropped_nobuf: frames for this port dropped: no receive buffer
+ * @rx_dropped_mtu: frames for this port dropped: longer than its MTU
+ *	allows (MTU + Ethernet header, + 4 when 802.1Q/802.1ad tagged)
+ * @rx_dropped_bufsize: frames for this port dropped: longer than the
+ *	receive buffer the driver posted
+ */
+struct vnet_stats {
+	atomic64_t tx_frames;
+	atomic64_t tx_dropped;
+	atomic64_t rx_frames;
+	atomic64_t rx_dropped_nobuf;
+	atomic64_t rx_dropped_mtu;
+	atomic64_t rx_dropped_bufsize;
+};
+
+/**
  * struct iovsim_vnet - a virtio-net function and its port
  * @vdev: the function
  * @p: its parameters (port name, peer name, MAC, MTU, queue pairs)
  * @link_up: the port's link is up
  * @curr_pairs: queue pairs the driver uses (control queue)
  * @max_frame: longest frame accepted (MTU + Ethernet and VLAN headers)
- * @peer: the port cabled to this one, or NULL
+ * @peer: the port cabled to this one, or NULL; under iovsim_vnet_sem
  * @node: entry in iovsim_vnet_ports
+ * @stats: counters
  * @queues: per-queue data, 2 * queue pairs + the control queue
  */
 struct iovsim_vnet {
@@ -67,8 +91,9 @@ struct iovsim_vnet {
 	bool link_up;
 	unsigned int curr_pairs;
 	unsigned int max_frame;
-	struct iovsim_vnet __rcu *peer;
+	struct iovsim_vnet *peer;
 	struct list_head node;
+	struct vnet_stats stats;
 	struct vnet_queue queues[];
 };
 
@@ -96,72 +121,70 @@ static void net_config_read(struct iovsim_vdev *vdev, u8 *buf)
 			   buf + offsetof(struct virtio_net_config, mtu));
 }
 
-/* Wake every TX queue of @net (the peer made receive buffers available). */
-static void vnet_wake_tx(struct iovsim_vnet *net)
-{
-	unsigned int i;
-
-	for (i = 0; i < net->p.queues; i++)
-		iovsim_vq_kick_work(&net->vdev->vqs[2 * i + 1]);
-}
-
-/* Receive-queue notify: only wakes the peer's TX; atomic context. */
+/*
+ * Notify: receive queues have nothing to do (the peer's TX fills them and
+ * never waits for buffers); atomic context.
+ */
 static bool net_notify(struct iovsim_vq *vq)
 {
-	struct iovsim_vnet *net = vq->vdev->priv, *peer;
+	struct iovsim_vnet *net = vq->vdev->priv;
 
-	if (vq->index == vnet_ctrl_index(net) || vq->index & 1)
-		return true;
-	rcu_read_lock();
-	peer = rcu_dereference(net->peer);
-	if (peer)
-		vnet_wake_tx(peer);
-	rcu_read_unlock();
-	return false;
+	return vq->index == vnet_ctrl_index(net) || vq->index & 1;
 }
 
 /*
  * Make sure @rxq holds a receive chain.  Returns 1 if it does, 0 if the
- * driver has none available (notifications are enabled, so its next one
- * wakes the TX side), or a negative errno of the peer's ring.
+ * driver has none available, or a negative errno of the peer's ring.
  */
 static int vnet_rx_hold(struct iovsim_vq *rx, struct vnet_queue *rxq)
 {
 	int ret;
 
-	while (!rxq->held) {
-		rxq->chain.segs = rx->segs;
-		rxq->chain.max_segs = IOVSIM_VIRTIO_QUEUE_SIZE;
-		ret = iovsim_ring_get_chain(&rx->ring, &rxq->chain);
-		if (ret < 0)
-			return ret;
-		if (ret) {
-			rxq->held = true;
-			break;
-		}
-		ret = iovsim_ring_enable_kicks(&rx->ring);
-		if (ret <= 0)
-			return ret;
-	}
-	return 1;
+	if (rxq->held)
+		return 1;
+	rxq->chain.segs = rx->segs;
+	rxq->chain.max_segs = IOVSIM_VIRTIO_QUEUE_SIZE;
+	ret = iovsim_ring_get_chain(&rx->ring, &rxq->chain);
+	if (ret > 0)
+		rxq->held = true;
+	return ret;
 }
 
-/* Copy one frame from @txc into the held chain of @rx.  Returns 0 or 1
- * (delivered), or a negative errno of the peer's ring.
- */
-static int vnet_deliver(struct iovsim_vq *tx, struct iovsim_ring_chain *txc,
-			struct vnet_queue *txq, struct iovsim_vq *rx,
-			struct vnet_queue *rxq, u32 len)
+/* Longest frame @net receives, given the frame's first bytes @frame. */
+static u32 vnet_rx_max(const struct iovsim_vnet *net, const u8 *frame)
 {
+	__be16 proto = *(const __be16 *)(frame + 2 * ETH_ALEN);
+
+	return net->p.mtu + ETH_HLEN +
+	       (eth_type_vlan(proto) ? VLAN_HLEN : 0);
+}
+
+/*
+ * Copy the frame of @txc (@len bytes, in @txq->buf) into a receive buffer
+ * of @peer's queue @rx.  Returns 1 (delivered), 0 (dropped, counted at
+ * the peer) or a negative errno of the peer's ring.
+ */
+static int vnet_deliver(struct iovsim_vnet *peer, struct vnet_queue *txq,
+			struct iovsim_vq *rx, u32 len)
+{
+	struct vnet_queue *rxq = rx->backend;
 	u8 hdr[NET_HDR_LEN] = { 0 };
 	int ret;
 
-	ret = iovsim_ring_chain_read(&tx->ring, txc, NET_HDR_LEN, txq->buf,
-				     len);
-	if (ret)
-		return 0;	/* the TX chain is checked by the caller */
-	if (rxq->chain.writable_len < NET_HDR_LEN + len)
-		return 0;	/* too big for the peer's buffer: drop */
+	if (len > vnet_rx_max(peer, txq->buf)) {
+		atomic64_inc(&peer->stats.rx_dropped_mtu);
+		return 0;
+	}
+	ret = vnet_rx_hold(rx, rxq);
+	if (ret <= 0) {
+		if (!ret)
+			atomic64_inc(&peer->stats.rx_dropped_nobuf);
+		return ret;
+	}
+	if (rxq->chain.writable_len < NET_HDR_LEN + len) {
+		atomic64_inc(&peer->stats.rx_dropped_bufsize);
+		return 0;	/* the buffer stays held for the next frame */
+	}
 	put_unaligned_le16(1, hdr + offsetof(struct virtio_net_hdr_v1,
 					     num_buffers));
 	ret = iovsim_ring_chain_write(&rx->ring, &rxq->chain, 0, hdr,
@@ -173,19 +196,22 @@ static int vnet_deliver(struct iovsim_vq *tx, struct iovsim_ring_chain *txc,
 		ret = iovsim_ring_complete(&rx->ring, &rxq->chain,
 					   NET_HDR_LEN + len);
 	rxq->held = false;
-	return ret ? ret : 1;
+	if (ret)
+		return ret;
+	atomic64_inc(&peer->stats.rx_frames);
+	return 1;
 }
 
 /*
  * Transmit up to @budget frames of @tx to the peer's receive queue @rx
- * (NULL: drop them).  Under tx->lock and, if @rx, rx->lock.
+ * (NULL: drop them).  Every TX buffer is completed, delivered or not.
+ * Under tx->lock and, if @rx, rx->lock.
  */
 static int vnet_tx(struct iovsim_vnet *net, struct iovsim_vq *tx,
 		   struct iovsim_vnet *peer, struct iovsim_vq *rx,
 		   unsigned int budget)
 {
 	struct vnet_queue *txq = tx->backend;
-	struct vnet_queue *rxq = rx ? rx->backend : NULL;
 	struct iovsim_ring_chain chain;
 	unsigned int n = 0, delivered = 0;
 	int ret, rret;
@@ -193,17 +219,6 @@ static int vnet_tx(struct iovsim_vnet *net, struct iovsim_vq *tx,
 
 	ret = iovsim_ring_disable_kicks(&tx->ring);
 	while (!ret && n < budget) {
-		if (rx) {
-			rret = vnet_rx_hold(rx, rxq);
-			if (rret < 0) {
-				iovsim_vdev_needs_reset(peer->vdev,
-							"bad receive ring",
-							rret);
-				rx = NULL;
-			} else if (!rret) {
-				break;	/* wait for the peer's buffers */
-			}
-		}
 		chain.segs = tx->segs;
 		chain.max_segs = IOVSIM_VIRTIO_QUEUE_SIZE;
 		ret = iovsim_ring_get_chain(&tx->ring, &chain);
@@ -221,8 +236,10 @@ static int vnet_tx(struct iovsim_vnet *net, struct iovsim_vq *tx,
 			break;
 		}
 		len = chain.readable_len - NET_HDR_LEN;
-		if (rx && len >= ETH_HLEN && len <= net->max_frame) {
-			rret = vnet_deliver(tx, &chain, txq, rx, rxq, len);
+		if (rx && len >= ETH_HLEN && len <= net->max_frame &&
+		    !iovsim_ring_chain_read(&tx->ring, &chain, NET_HDR_LEN,
+					    txq->buf, len)) {
+			rret = vnet_deliver(peer, txq, rx, len);
 			if (rret < 0) {
 				iovsim_vdev_needs_reset(peer->vdev,
 							"bad receive ring",
@@ -234,6 +251,8 @@ static int vnet_tx(struct iovsim_vnet *net, struct iovsim_vq *tx,
 		ret = iovsim_ring_complete(&tx->ring, &chain, 0);
 		n++;
 	}
+	atomic64_add(n, &net->stats.tx_frames);
+	atomic64_add(n - delivered, &net->stats.tx_dropped);
 	if (delivered && rx) {
 		rret = iovsim_vq_interrupt(rx);
 		if (rret < 0)
@@ -253,8 +272,7 @@ static int net_tx_process(struct iovsim_vq *tx, unsigned int budget)
 	int ret;
 
 	down_read(&iovsim_vnet_sem);
-	peer = rcu_dereference_protected(net->peer,
-					 lockdep_is_held(&iovsim_vnet_sem));
+	peer = net->peer;
 	if (peer && READ_ONCE(net->link_up) && READ_ONCE(peer->link_up)) {
 		pair = (tx->index / 2) % max(READ_ONCE(peer->curr_pairs), 1U);
 		rx = &peer->vdev->vqs[2 * pair];
@@ -352,13 +370,13 @@ static int vnet_attach(struct iovsim_vnet *net)
 			if (!strcmp(p->p.pair, net->p.port))
 				peer = p;
 	}
-	if (peer && (rcu_access_pointer(peer->peer) ||
+	if (peer && (peer->peer ||
 		     (peer->p.pair[0] && strcmp(peer->p.pair, net->p.port))))
 		peer = NULL;
 	list_add_tail(&net->node, &iovsim_vnet_ports);
 	if (peer) {
-		rcu_assign_pointer(net->peer, peer);
-		rcu_assign_pointer(peer->peer, net);
+		net->peer = peer;
+		peer->peer = net;
 		pr_info("port %s cabled to port %s\n", net->p.port,
 			peer->p.port);
 	}
@@ -367,18 +385,16 @@ static int vnet_attach(struct iovsim_vnet *net)
 
 static void net_detach(struct iovsim_vdev *vdev)
 {
-	struct iovsim_vnet *net = vdev->priv, *peer;
+	struct iovsim_vnet *net = vdev->priv;
 
 	down_write(&iovsim_vnet_sem);
 	if (!list_empty(&net->node)) {
-		peer = rcu_dereference_protected(net->peer, true);
-		if (peer)
-			RCU_INIT_POINTER(peer->peer, NULL);
-		RCU_INIT_POINTER(net->peer, NULL);
+		if (net->peer)
+			net->peer->peer = NULL;
+		net->peer = NULL;
 		list_del_init(&net->node);
 	}
 	up_write(&iovsim_vnet_sem);
-	synchronize_rcu();	/* net_notify() no longer sees the peer */
 }
 
 static void net_destroy(struct iovsim_vdev *vdev)
@@ -389,6 +405,21 @@ static void net_destroy(struct iovsim_vdev *vdev)
 	for (i = 0; i < vdev->nr_queues; i++)
 		kfree(net->queues[i].buf);
 	kfree(net);
+}
+
+static void net_stats_show(struct iovsim_vdev *vdev, struct seq_file *m)
+{
+	struct vnet_stats *st = &((struct iovsim_vnet *)vdev->priv)->stats;
+
+	seq_printf(m, "tx_frames %lld\n", atomic64_read(&st->tx_frames));
+	seq_printf(m, "tx_dropped %lld\n", atomic64_read(&st->tx_dropped));
+	seq_printf(m, "rx_frames %lld\n", atomic64_read(&st->rx_frames));
+	seq_printf(m, "rx_dropped_nobuf %lld\n",
+		   atomic64_read(&st->rx_dropped_nobuf));
+	seq_printf(m, "rx_dropped_mtu %lld\n",
+		   atomic64_read(&st->rx_dropped_mtu));
+	seq_printf(m, "rx_dropped_bufsize %lld\n",
+		   atomic64_read(&st->rx_dropped_bufsize));
 }
 
 static const struct iovsim_vdev_ops iovsim_net_ops = {
@@ -407,6 +438,7 @@ static const struct iovsim_vdev_ops iovsim_net_ops = {
 	.reset		= net_reset,
 	.detach		= net_detach,
 	.destroy	= net_destroy,
+	.stats_show	= net_stats_show,
 };
 
 /**
@@ -439,6 +471,7 @@ struct iovsim_fn *iovsim_net_create(const struct iovsim_vnet_params *p)
 	net->curr_pairs = 1;
 	net->max_frame = p->mtu + ETH_HLEN + VLAN_HLEN;
 	INIT_LIST_HEAD(&net->node);
+	strscpy(vdev->stats_name, p->port, sizeof(vdev->stats_name));
 	vdev->priv = net;	/* from here iovsim_vdev_free() frees net */
 	iovsim_vq_set_unbound(&vdev->vqs[nr - 1]);	/* control queue */
 	for (i = 0; i < nr; i++) {
@@ -473,7 +506,7 @@ struct iovsim_fn *iovsim_net_create(const struct iovsim_vnet_params *p)
  */
 int iovsim_net_set_link(const char *port, bool up)
 {
-	struct iovsim_vnet *net, *peer;
+	struct iovsim_vnet *net;
 
 	down_read(&iovsim_vnet_sem);
 	net = vnet_find(port);
@@ -484,10 +517,6 @@ int iovsim_net_set_link(const char *port, bool up)
 	if (READ_ONCE(net->link_up) != up) {
 		WRITE_ONCE(net->link_up, up);
 		iovsim_vdev_config_changed(net->vdev);
-		peer = rcu_dereference_protected(net->peer, true);
-		vnet_wake_tx(net);
-		if (peer)
-			vnet_wake_tx(peer);
 	}
 	up_read(&iovsim_vnet_sem);
 	return 0;

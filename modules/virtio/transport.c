@@ -90,8 +90,6 @@ struct vpci_dev {
 	struct dentry *dir;
 };
 
-static struct dentry *vpci_debugfs;
-
 static struct vpci_dev *to_vpci(struct virtio_device *vdev)
 {
 	return container_of(vdev, struct vpci_dev, vdev);
@@ -546,7 +544,7 @@ static int vpci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = register_virtio_device(&vp->vdev);
 	if (ret)
 		goto err_register;
-	vp->dir = debugfs_create_dir(pci_name(pdev), vpci_debugfs);
+	vp->dir = debugfs_create_dir(pci_name(pdev), iovsim_virtio_debugfs);
 	debugfs_create_file_unsafe("reset", 0200, vp->dir, vp,
 				   &vpci_reset_fops);
 	return 0;
@@ -602,13 +600,7 @@ static struct pci_driver vpci_driver = {
  */
 int iovsim_transport_init(void)
 {
-	int ret;
-
-	vpci_debugfs = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	ret = pci_register_driver(&vpci_driver);
-	if (ret)
-		debugfs_remove_recursive(vpci_debugfs);
-	return ret;
+	return pci_register_driver(&vpci_driver);
 }
 
 /**
@@ -617,5 +609,4 @@ int iovsim_transport_init(void)
 void iovsim_transport_exit(void)
 {
 	pci_unregister_driver(&vpci_driver);
-	debugfs_remove_recursive(vpci_debugfs);
 }

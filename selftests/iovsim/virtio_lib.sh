@@ -79,3 +79,22 @@ virtio_netns() {
 	ip -n "$1" addr add "$3" dev "$2" &&
 	ip -n "$1" link set "$2" up
 }
+
+# virtio_net_stat PORT NAME: counter NAME of virtio-net port PORT
+# (/sys/kernel/debug/iovsim_virtio/net/PORT/stats).
+virtio_net_stat() {
+	awk -v k="$2" '$1 == k { print $2 }' \
+		"/sys/kernel/debug/iovsim_virtio/net/$1/stats"
+}
+
+# virtio_quiet_link IF: bring IF up with IPv6 off, so that nothing but
+# the test's own frames crosses it.
+virtio_quiet_link() {
+	sysctl -qw "net.ipv6.conf.$1.disable_ipv6=1" &&
+	ip link set "$1" up
+}
+
+# virtio_frames ARGS...: the frame tool (virtio_frames.c).
+virtio_frames() {
+	"$IOVSIM_SELFTEST_DIR/virtio_frames" "$@"
+}
