@@ -10,7 +10,8 @@
  *			mtu (68..9000), queues (pairs, 1..8), port (the
  *			name of its port), pair (the port it is cabled to,
  *			or empty), link (1 up, 0 down; may change while
- *			enabled)
+ *			enabled), mq (1: offer VIRTIO_NET_F_MQ, the
+ *			default; 0: do not, the driver uses one pair)
  *
  * The host adds slot, enable, address and model.  Bad values get -EINVAL
  * or -ERANGE and one line in the kernel log, and change nothing.
@@ -239,6 +240,7 @@ static void *net_params_alloc(void)
 	p->mtu = ETH_DATA_LEN;
 	p->queues = 1;
 	p->link = true;
+	p->mq = true;
 	return p;
 }
 
@@ -287,6 +289,8 @@ static ssize_t net_show(struct config_item *item, char *page,
 		ret = sysfs_emit(page, "%s\n", p->port);
 	else if (!strcmp(attr, "pair"))
 		ret = sysfs_emit(page, "%s\n", p->pair);
+	else if (!strcmp(attr, "mq"))
+		ret = sysfs_emit(page, "%d\n", p->mq);
 	else
 		ret = sysfs_emit(page, "%d\n", p->link);
 	iovsim_model_params_unlock(item);
@@ -384,6 +388,31 @@ static ssize_t net_store_link(struct config_item *item, const char *page,
 	return count;
 }
 
+static ssize_t net_mq_show(struct config_item *item, char *page)
+{
+	return net_show(item, page, "mq");
+}
+
+static ssize_t net_mq_store(struct config_item *item, const char *page,
+			    size_t count)
+{
+	struct iovsim_vnet_params *p;
+	bool val;
+	int ret;
+
+	ret = kstrtobool(page, &val);
+	if (ret) {
+		cfs_warn(item, "mq: not a boolean\n");
+		return ret;
+	}
+	p = iovsim_model_params_lock(item, true);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	p->mq = val;
+	iovsim_model_params_unlock(item);
+	return count;
+}
+
 static ssize_t net_mac_show(struct config_item *item, char *page)
 {
 	return net_show(item, page, "mac");
@@ -456,6 +485,7 @@ CONFIGFS_ATTR(net_, queues);
 CONFIGFS_ATTR(net_, port);
 CONFIGFS_ATTR(net_, pair);
 CONFIGFS_ATTR(net_, link);
+CONFIGFS_ATTR(net_, mq);
 
 static struct configfs_attribute *net_attrs[] = {
 	&net_attr_mac,
@@ -464,6 +494,7 @@ static struct configfs_attribute *net_attrs[] = {
 	&net_attr_port,
 	&net_attr_pair,
 	&net_attr_link,
+	&net_attr_mq,
 	NULL,
 };
 

@@ -307,6 +307,7 @@ int iovsim_blk_parse_capacity(const char *s, u64 *val);
  * @mtu: MTU offered to the driver
  * @queues: queue pairs
  * @link: initial link state
+ * @mq: offer VIRTIO_NET_F_MQ
  */
 struct iovsim_vnet_params {
 	char port[IOVSIM_VNET_NAME_LEN];
@@ -315,6 +316,7 @@ struct iovsim_vnet_params {
 	unsigned int mtu;
 	unsigned int queues;
 	bool link;
+	bool mq;
 };
 
 struct iovsim_fn *iovsim_net_create(const struct iovsim_vnet_params *p);

@@ -90,6 +90,7 @@ static int load_fns_add(void)
 			.mtu = ETH_DATA_LEN,
 			.queues = 1,
 			.link = true,
+			.mq = true,
 		};
 
 		snprintf(p.port, sizeof(p.port), "mod%u", i);

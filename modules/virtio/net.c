@@ -63,6 +63,8 @@ struct vnet_queue {
  *	allows (MTU + Ethernet header, + 4 when 802.1Q/802.1ad tagged)
  * @rx_dropped_bufsize: frames for this port dropped: longer than the
  *	receive buffer the driver posted
+ * @ctrl_ok: control commands acknowledged with VIRTIO_NET_OK
+ * @ctrl_err: control commands answered VIRTIO_NET_ERR
  */
 struct vnet_stats {
 	atomic64_t tx_frames;
@@ -71,6 +73,8 @@ struct vnet_stats {
 	atomic64_t rx_dropped_nobuf;
 	atomic64_t rx_dropped_mtu;
 	atomic64_t rx_dropped_bufsize;
+	atomic64_t ctrl_ok;
+	atomic64_t ctrl_err;
 };
 
 /**
@@ -79,6 +83,8 @@ struct vnet_stats {
  * @p: its parameters (port name, peer name, MAC, MTU, queue pairs)
  * @link_up: the port's link is up
  * @curr_pairs: queue pairs the driver uses (control queue)
+ * @mac: the address the driver set (VIRTIO_NET_CTRL_MAC_ADDR_SET), or
+ *	the configured one; under &iovsim_vdev.lock
  * @max_frame: longest frame accepted (MTU + Ethernet and VLAN headers)
  * @peer: the port cabled to this one, or NULL; under iovsim_vnet_sem
  * @node: entry in iovsim_vnet_ports
@@ -90,6 +96,7 @@ struct iovsim_vnet {
 	struct iovsim_vnet_params p;
 	bool link_up;
 	unsigned int curr_pairs;
+	u8 mac[ETH_ALEN];
 	unsigned int max_frame;
 	struct iovsim_vnet *peer;
 	struct list_head node;
@@ -100,9 +107,15 @@ struct iovsim_vnet {
 static DECLARE_RWSEM(iovsim_vnet_sem);
 static LIST_HEAD(iovsim_vnet_ports);	/* under iovsim_vnet_sem */
 
-static unsigned int vnet_ctrl_index(const struct iovsim_vnet *net)
+/*
+ * The control queue follows the receive and transmit queues of every
+ * pair the device has when VIRTIO_NET_F_MQ is negotiated, and of the one
+ * pair the driver then knows of when it is not (VIRTIO 1.2 5.1.2).
+ */
+static unsigned int vnet_ctrl_index(struct iovsim_vnet *net)
 {
-	return 2 * net->p.queues;
+	return iovsim_vdev_has(net->vdev, VIRTIO_NET_F_MQ) ?
+	       2 * net->p.queues : 2;
 }
 
 static void net_config_read(struct iovsim_vdev *vdev, u8 *buf)
@@ -290,12 +303,27 @@ static int net_tx_process(struct iovsim_vq *tx, unsigned int budget)
 	return ret;
 }
 
+/* VIRTIO_NET_CTRL_MAC_ADDR_SET: true if @data was a usable address. */
+static bool vnet_ctrl_mac(struct iovsim_vnet *net, const u8 *data)
+{
+	unsigned long flags;
+
+	if (!iovsim_vdev_has(net->vdev, VIRTIO_NET_F_CTRL_MAC_ADDR) ||
+	    !is_valid_ether_addr(data))
+		return false;
+	spin_lock_irqsave(&net->vdev->lock, flags);
+	ether_addr_copy(net->mac, data);
+	spin_unlock_irqrestore(&net->vdev->lock, flags);
+	return true;
+}
+
 /* One control command; returns bytes written or a negative errno. */
 static int net_ctrl_cmd(struct iovsim_vq *vq, struct iovsim_ring_chain *chain)
 {
 	struct iovsim_vnet *net = vq->vdev->priv;
 	u8 ack = VIRTIO_NET_ERR;
-	u8 cmd[2], data[2];
+	u8 cmd[2], data[ETH_ALEN];
+	u64 len;
 	u16 pairs;
 	int ret;
 
@@ -304,17 +332,28 @@ static int net_ctrl_cmd(struct iovsim_vq *vq, struct iovsim_ring_chain *chain)
 	ret = iovsim_ring_chain_read(&vq->ring, chain, 0, cmd, sizeof(cmd));
 	if (ret)
 		return ret;
+	len = min_t(u64, chain->readable_len - sizeof(cmd), sizeof(data));
+	if (len) {
+		ret = iovsim_ring_chain_read(&vq->ring, chain, sizeof(cmd),
+					     data, len);
+		if (ret)
+			return ret;
+	}
 	if (cmd[0] == VIRTIO_NET_CTRL_MQ &&
-	    cmd[1] == VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET &&
-	    chain->readable_len >= sizeof(cmd) + sizeof(data) &&
-	    !iovsim_ring_chain_read(&vq->ring, chain, sizeof(cmd), data,
-				    sizeof(data))) {
+	    cmd[1] == VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET && len >= 2 &&
+	    iovsim_vdev_has(net->vdev, VIRTIO_NET_F_MQ)) {
 		pairs = get_unaligned_le16(data);
 		if (pairs >= 1 && pairs <= net->p.queues) {
 			WRITE_ONCE(net->curr_pairs, pairs);
 			ack = VIRTIO_NET_OK;
 		}
+	} else if (cmd[0] == VIRTIO_NET_CTRL_MAC &&
+		   cmd[1] == VIRTIO_NET_CTRL_MAC_ADDR_SET &&
+		   len == ETH_ALEN && vnet_ctrl_mac(net, data)) {
+		ack = VIRTIO_NET_OK;
 	}
+	atomic64_inc(ack == VIRTIO_NET_OK ? &net->stats.ctrl_ok :
+		     &net->stats.ctrl_err);
 	ret = iovsim_ring_chain_write(&vq->ring, chain, chain->writable_len - 1,
 				      &ack, 1);
 	return ret ? ret : 1;
@@ -342,6 +381,9 @@ static void net_reset(struct iovsim_vdev *vdev)
 		mutex_unlock(&vdev->vqs[i].lock);
 	}
 	WRITE_ONCE(net->curr_pairs, 1);
+	spin_lock_irq(&vdev->lock);
+	ether_addr_copy(net->mac, net->p.mac);
+	spin_unlock_irq(&vdev->lock);
 }
 
 static struct iovsim_vnet *vnet_find(const char *port)
@@ -409,7 +451,9 @@ static void net_destroy(struct iovsim_vdev *vdev)
 
 static void net_stats_show(struct iovsim_vdev *vdev, struct seq_file *m)
 {
-	struct vnet_stats *st = &((struct iovsim_vnet *)vdev->priv)->stats;
+	struct iovsim_vnet *net = vdev->priv;
+	struct vnet_stats *st = &net->stats;
+	u8 mac[ETH_ALEN];
 
 	seq_printf(m, "tx_frames %lld\n", atomic64_read(&st->tx_frames));
 	seq_printf(m, "tx_dropped %lld\n", atomic64_read(&st->tx_dropped));
@@ -420,6 +464,12 @@ static void net_stats_show(struct iovsim_vdev *vdev, struct seq_file *m)
 		   atomic64_read(&st->rx_dropped_mtu));
 	seq_printf(m, "rx_dropped_bufsize %lld\n",
 		   atomic64_read(&st->rx_dropped_bufsize));
+	seq_printf(m, "ctrl_ok %lld\n", atomic64_read(&st->ctrl_ok));
+	seq_printf(m, "ctrl_err %lld\n", atomic64_read(&st->ctrl_err));
+	spin_lock_irq(&vdev->lock);
+	ether_addr_copy(mac, net->mac);
+	spin_unlock_irq(&vdev->lock);
+	seq_printf(m, "mac %pM\n", mac);
 }
 
 static const struct iovsim_vdev_ops iovsim_net_ops = {
@@ -430,7 +480,8 @@ static const struct iovsim_vdev_ops iovsim_net_ops = {
 			  BIT_ULL(VIRTIO_NET_F_MTU) |
 			  BIT_ULL(VIRTIO_NET_F_STATUS) |
 			  BIT_ULL(VIRTIO_NET_F_CTRL_VQ) |
-			  BIT_ULL(VIRTIO_NET_F_MQ),
+			  BIT_ULL(VIRTIO_NET_F_MQ) |
+			  BIT_ULL(VIRTIO_NET_F_CTRL_MAC_ADDR),
 	.config_len	= sizeof(struct virtio_net_config),
 	.config_read	= net_config_read,
 	.process	= net_process,
@@ -469,11 +520,17 @@ struct iovsim_fn *iovsim_net_create(const struct iovsim_vnet_params *p)
 	net->p = *p;
 	net->link_up = p->link;
 	net->curr_pairs = 1;
+	ether_addr_copy(net->mac, p->mac);
 	net->max_frame = p->mtu + ETH_HLEN + VLAN_HLEN;
 	INIT_LIST_HEAD(&net->node);
 	strscpy(vdev->stats_name, p->port, sizeof(vdev->stats_name));
 	vdev->priv = net;	/* from here iovsim_vdev_free() frees net */
-	iovsim_vq_set_unbound(&vdev->vqs[nr - 1]);	/* control queue */
+	if (!p->mq)
+		vdev->features &= ~BIT_ULL(VIRTIO_NET_F_MQ);
+	/* the control queue, with and without MQ */
+	iovsim_vq_set_unbound(&vdev->vqs[nr - 1]);
+	if (nr > 3)
+		iovsim_vq_set_unbound(&vdev->vqs[2]);
 	for (i = 0; i < nr; i++) {
 		vdev->vqs[i].backend = &net->queues[i];
 		if (!(i & 1) || i == nr - 1)
