@@ -172,6 +172,10 @@ u64 iovsim_common_read(struct iovsim_vdev *vdev, unsigned int off,
 
 static bool vdev_features_ok(struct iovsim_vdev *vdev)
 {
+	const struct iovsim_feature_dep *dep;
+	u64 f = vdev->driver_features;
+	unsigned int i;
+
 	if (vdev->driver_features & ~vdev->features) {
 		pr_info_ratelimited("%s: driver accepted features %#llx not offered\n",
 				    vdev->name,
@@ -182,6 +186,14 @@ static bool vdev_features_ok(struct iovsim_vdev *vdev)
 		pr_info_ratelimited("%s: driver did not accept VERSION_1\n",
 				    vdev->name);
 		return false;
+	}
+	for (i = 0; i < vdev->ops->nr_deps; i++) {
+		dep = &vdev->ops->deps[i];
+		if ((f & BIT_ULL(dep->bit)) && !(f & dep->needs)) {
+			pr_info_ratelimited("%s: driver accepted feature %u without any of %#llx it requires\n",
+					    vdev->name, dep->bit, dep->needs);
+			return false;
+		}
 	}
 	return true;
 }

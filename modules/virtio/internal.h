@@ -100,11 +100,25 @@ struct iovsim_vq {
 };
 
 /**
+ * struct iovsim_feature_dep - a feature bit and what it requires
+ * @bit: the feature
+ * @needs: the driver must also accept at least one of these bits
+ */
+struct iovsim_feature_dep {
+	u8 bit;
+	u64 needs;
+};
+
+/**
  * struct iovsim_vdev_ops - a device type's backend
  * @name: "blk" or "net", for messages
  * @device_id: virtio device ID
  * @class: PCI class code (24 bits)
  * @features: device-specific feature bits offered
+ * @deps: dependencies between feature bits of the device type (VIRTIO
+ *	1.2 "Feature bit requirements"); FEATURES_OK is refused when the
+ *	driver accepts a bit without what it requires
+ * @nr_deps: entries of @deps
  * @config_len: bytes of device-specific configuration
  * @config_read: read the device-specific configuration into @buf, under
  *	&iovsim_vdev.lock
@@ -134,6 +148,8 @@ struct iovsim_vdev_ops {
 	u16 device_id;
 	u32 class;
 	u64 features;
+	const struct iovsim_feature_dep *deps;
+	unsigned int nr_deps;
 	unsigned int config_len;
 	void (*config_read)(struct iovsim_vdev *vdev, u8 *buf);
 	void (*config_write)(struct iovsim_vdev *vdev, unsigned int off,

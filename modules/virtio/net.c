@@ -41,6 +41,12 @@
 
 #define NET_HDR_LEN	12	/* struct virtio_net_hdr_v1, VERSION_1 */
 
+/* VIRTIO 1.2 feature bits 6.1's uapi header does not name */
+#define NET_F_VQ_NOTF_COAL	52
+#define NET_F_GUEST_USO4	54
+#define NET_F_GUEST_USO6	55
+#define NET_F_HOST_USO		56
+
 /**
  * struct vnet_queue - per-queue data of a net function
  * @held: receive queue: a chain was fetched and not yet filled
@@ -472,6 +478,33 @@ static void net_stats_show(struct iovsim_vdev *vdev, struct seq_file *m)
 	seq_printf(m, "mac %pM\n", mac);
 }
 
+#define NET_F(name)	BIT_ULL(VIRTIO_NET_F_##name)
+
+/* VIRTIO 1.2 5.1.3.1: what each feature bit requires */
+static const struct iovsim_feature_dep vnet_deps[] = {
+	{ VIRTIO_NET_F_GUEST_TSO4, NET_F(GUEST_CSUM) },
+	{ VIRTIO_NET_F_GUEST_TSO6, NET_F(GUEST_CSUM) },
+	{ VIRTIO_NET_F_GUEST_ECN, NET_F(GUEST_TSO4) | NET_F(GUEST_TSO6) },
+	{ VIRTIO_NET_F_GUEST_UFO, NET_F(GUEST_CSUM) },
+	{ NET_F_GUEST_USO4, NET_F(GUEST_CSUM) },
+	{ NET_F_GUEST_USO6, NET_F(GUEST_CSUM) },
+	{ VIRTIO_NET_F_HOST_TSO4, NET_F(CSUM) },
+	{ VIRTIO_NET_F_HOST_TSO6, NET_F(CSUM) },
+	{ VIRTIO_NET_F_HOST_ECN, NET_F(HOST_TSO4) | NET_F(HOST_TSO6) },
+	{ VIRTIO_NET_F_HOST_UFO, NET_F(CSUM) },
+	{ NET_F_HOST_USO, NET_F(CSUM) },
+	{ VIRTIO_NET_F_CTRL_RX, NET_F(CTRL_VQ) },
+	{ VIRTIO_NET_F_CTRL_VLAN, NET_F(CTRL_VQ) },
+	{ VIRTIO_NET_F_GUEST_ANNOUNCE, NET_F(CTRL_VQ) },
+	{ VIRTIO_NET_F_MQ, NET_F(CTRL_VQ) },
+	{ VIRTIO_NET_F_CTRL_MAC_ADDR, NET_F(CTRL_VQ) },
+	{ VIRTIO_NET_F_CTRL_GUEST_OFFLOADS, NET_F(CTRL_VQ) },
+	{ VIRTIO_NET_F_NOTF_COAL, NET_F(CTRL_VQ) },
+	{ NET_F_VQ_NOTF_COAL, NET_F(CTRL_VQ) },
+	{ VIRTIO_NET_F_RSS, NET_F(CTRL_VQ) },
+	{ VIRTIO_NET_F_RSC_EXT, NET_F(HOST_TSO4) | NET_F(HOST_TSO6) },
+};
+
 static const struct iovsim_vdev_ops iovsim_net_ops = {
 	.name		= "net",
 	.device_id	= IOVSIM_VIRTIO_ID_NET,
@@ -482,6 +515,8 @@ static const struct iovsim_vdev_ops iovsim_net_ops = {
 			  BIT_ULL(VIRTIO_NET_F_CTRL_VQ) |
 			  BIT_ULL(VIRTIO_NET_F_MQ) |
 			  BIT_ULL(VIRTIO_NET_F_CTRL_MAC_ADDR),
+	.deps		= vnet_deps,
+	.nr_deps	= ARRAY_SIZE(vnet_deps),
 	.config_len	= sizeof(struct virtio_net_config),
 	.config_read	= net_config_read,
 	.process	= net_process,

@@ -98,3 +98,52 @@ virtio_quiet_link() {
 virtio_frames() {
 	"$IOVSIM_SELFTEST_DIR/virtio_frames" "$@"
 }
+
+# virtio_pcicfg ADDR: offset of the VIRTIO_PCI_CAP_PCI_CFG capability of
+# the function at ADDR, in hex, or nothing.
+virtio_pcicfg() {
+	local pos
+	pos=$((0x$(setpci -s "$1" 0x34.b)))
+	while [ "$pos" -ne 0 ]; do
+		if [ "$(setpci -s "$1" "$(printf '%x' "$pos").b")" = 09 ] &&
+			[ "$(setpci -s "$1" "$(printf '%x' $((pos + 3))).b")" = 05 ]; then
+			printf '%x\n' "$pos"
+			return 0
+		fi
+		pos=$((0x$(setpci -s "$1" "$(printf '%x' $((pos + 1))).b")))
+	done
+	return 1
+}
+
+# virtio_cfg_window ADDR CAP OFFSET LEN: point the PCI_CFG window of the
+# function at ADDR (capability at hex CAP) at LEN bytes of BAR0 at OFFSET.
+virtio_cfg_window() {
+	setpci -s "$1" "$(printf '%x' $((0x$2 + 4))).b=00" \
+		"$(printf '%x' $((0x$2 + 12))).l=$(printf '%x' "$4")" \
+		"$(printf '%x' $((0x$2 + 8))).l=$(printf '%x' "$3")"
+}
+
+# virtio_cfg_data ADDR CAP LEN [HEX]: read (print, hex) or write
+# pci_cfg_data as a LEN-byte access.
+virtio_cfg_data() {
+	local w
+	case $3 in
+	1) w=b ;;
+	2) w=w ;;
+	*) w=l ;;
+	esac
+	setpci -s "$1" "$(printf '%x' $((0x$2 + 16))).$w${4:+=$4}"
+}
+
+# virtio_raw_write ADDR CAP OFFSET LEN HEX / virtio_raw_read ADDR CAP
+# OFFSET LEN: a BAR0 register access through the window, as a driver
+# without a BAR mapping does it.
+virtio_raw_write() {
+	virtio_cfg_window "$1" "$2" "$3" "$4" &&
+	virtio_cfg_data "$1" "$2" "$4" "$5"
+}
+
+virtio_raw_read() {
+	virtio_cfg_window "$1" "$2" "$3" "$4" &&
+	virtio_cfg_data "$1" "$2" "$4"
+}
