@@ -13,6 +13,7 @@
 #include <linux/idr.h>
 #include <linux/mm.h>
 #include <linux/pci_ids.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/virtio_blk.h>
 #include <linux/virtio_config.h>
@@ -31,6 +32,28 @@
 
 static DEFINE_IDA(iovsim_blk_ida);
 
+/* Request types the counters tell apart; the last counts any other. */
+enum {
+	BLK_STAT_IN,
+	BLK_STAT_OUT,
+	BLK_STAT_FLUSH,
+	BLK_STAT_GET_ID,
+	BLK_STAT_DISCARD,
+	BLK_STAT_WRITE_ZEROES,
+	BLK_STAT_OTHER,
+	BLK_NR_STATS,
+};
+
+static const char * const blk_stat_names[BLK_NR_STATS] = {
+	[BLK_STAT_IN]		= "read",
+	[BLK_STAT_OUT]		= "write",
+	[BLK_STAT_FLUSH]	= "flush",
+	[BLK_STAT_GET_ID]	= "get_id",
+	[BLK_STAT_DISCARD]	= "discard",
+	[BLK_STAT_WRITE_ZEROES]	= "write_zeroes",
+	[BLK_STAT_OTHER]	= "other",
+};
+
 /**
  * struct iovsim_blk - a RAM disk
  * @capacity: size in bytes, a multiple of PAGE_SIZE
@@ -40,6 +63,11 @@ static DEFINE_IDA(iovsim_blk_ida);
  * @id: index for the serial number
  * @serial: the get-id string
  * @nr_queues: request queues
+ * @ok: requests of each type completed with VIRTIO_BLK_S_OK
+ * @failed: requests of each type completed with another status
+ *
+ * The counters are updated by every request queue's worker and read
+ * through debugfs (/sys/kernel/debug/iovsim_virtio/blk/<serial>/stats).
  */
 struct iovsim_blk {
 	u64 capacity;
@@ -48,7 +76,28 @@ struct iovsim_blk {
 	int id;
 	char serial[BLK_ID_LEN + 1];
 	unsigned int nr_queues;
+	atomic64_t ok[BLK_NR_STATS];
+	atomic64_t failed[BLK_NR_STATS];
 };
+
+static unsigned int blk_stat_index(u32 type)
+{
+	switch (type) {
+	case VIRTIO_BLK_T_IN:
+		return BLK_STAT_IN;
+	case VIRTIO_BLK_T_OUT:
+		return BLK_STAT_OUT;
+	case VIRTIO_BLK_T_FLUSH:
+		return BLK_STAT_FLUSH;
+	case VIRTIO_BLK_T_GET_ID:
+		return BLK_STAT_GET_ID;
+	case VIRTIO_BLK_T_DISCARD:
+		return BLK_STAT_DISCARD;
+	case VIRTIO_BLK_T_WRITE_ZEROES:
+		return BLK_STAT_WRITE_ZEROES;
+	}
+	return BLK_STAT_OTHER;
+}
 
 static void blk_config_read(struct iovsim_vdev *vdev, u8 *buf)
 {
@@ -252,6 +301,8 @@ static int blk_request(struct iovsim_vq *vq, struct iovsim_ring_chain *chain)
 	}
 	if (st < 0)
 		return st;
+	atomic64_inc(st == VIRTIO_BLK_S_OK ? &blk->ok[blk_stat_index(type)] :
+		     &blk->failed[blk_stat_index(type)]);
 	status = st;
 	ret = iovsim_ring_chain_write(&vq->ring, chain, chain->writable_len - 1,
 				      &status, 1);
@@ -276,6 +327,17 @@ static void blk_destroy(struct iovsim_vdev *vdev)
 	kfree(blk);
 }
 
+static void blk_stats_show(struct iovsim_vdev *vdev, struct seq_file *m)
+{
+	struct iovsim_blk *blk = vdev->priv;
+	unsigned int i;
+
+	for (i = 0; i < BLK_NR_STATS; i++)
+		seq_printf(m, "%s %lld\n%s_failed %lld\n", blk_stat_names[i],
+			   atomic64_read(&blk->ok[i]), blk_stat_names[i],
+			   atomic64_read(&blk->failed[i]));
+}
+
 static const struct iovsim_vdev_ops iovsim_blk_ops = {
 	.name		= "blk",
 	.device_id	= IOVSIM_VIRTIO_ID_BLK,
@@ -290,6 +352,7 @@ static const struct iovsim_vdev_ops iovsim_blk_ops = {
 	.config_read	= blk_config_read,
 	.process	= blk_process,
 	.destroy	= blk_destroy,
+	.stats_show	= blk_stats_show,
 };
 
 /**
@@ -328,6 +391,7 @@ struct iovsim_fn *iovsim_blk_create(u64 capacity, unsigned int queues,
 	blk->nr_queues = queues;
 	blk->nr_pages = capacity >> PAGE_SHIFT;
 	snprintf(blk->serial, sizeof(blk->serial), "iovsim-blk%d", id);
+	strscpy(vdev->stats_name, blk->serial, sizeof(vdev->stats_name));
 	blk->pages = kvcalloc(blk->nr_pages, sizeof(*blk->pages), GFP_KERNEL);
 	if (!blk->pages)
 		goto err_blk;

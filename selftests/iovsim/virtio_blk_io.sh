@@ -3,9 +3,13 @@
 #
 # iovsim virtio-blk under load: fio writes random 4k-1M blocks at depth 32
 # from every CPU (so every request queue) and verifies them with crc32c;
-# discard and write-zeroes read back as zeroes; unbinding and rebinding
-# the transport keeps the data; device resets under running I/O recover
-# with no I/O error and no corruption.
+# discard and write-zeroes read back as zeroes, the bytes around each
+# discarded range stay as written, and write-zeroes really reaches the
+# device as WRITE_ZEROES requests (not the block layer's fallback of
+# writing zeroes); unbinding and rebinding the transport keeps the data;
+# device resets under running I/O recover with no I/O error and no
+# corruption; unbinding the driver with fio's requests in flight leaves
+# the host well and the device usable.
 #
 # shellcheck disable=SC2034 # variables used inside the eval'd checks
 
@@ -19,7 +23,7 @@ if ! command -v fio >/dev/null; then
 	ktap_skip_all "fio is not installed"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 9
+ktap_set_plan 14
 
 tmp=$(mktemp -d)
 cleanup() {
@@ -36,6 +40,12 @@ virtio_wait_for virtio_disk "$addr" >/dev/null
 disk=$(virtio_disk "$addr")
 dev=/dev/$disk
 vd=$(basename "$(readlink -f "$PCIDEVS/$addr"/virtio*)")
+serial=$(cat "/sys/block/$disk/serial")
+# stat NAME: the device's counter NAME (requests of a type it completed)
+stat() {
+	awk -v k="$1" '$1 == k { print $2 }' \
+		"/sys/kernel/debug/iovsim_virtio/blk/$serial/stats"
+}
 
 # Total interrupts of each request queue, "n0 n1 ...".
 queue_irqs() {
@@ -101,10 +111,41 @@ iovsim_check "discard reaches the device and reads back as zeroes" \
 	eval 'blkdiscard -o $((20 << 20)) -l $((1 << 20)) "$dev" &&
 		[ "$(awk "{ print \$12 }" "/sys/block/$disk/stat")" -gt "$d0" ] &&
 		zeroed 20'
+# WRITE_ZEROES is feature bit 14; without it BLKZEROOUT writes zeroes
+# itself, so reading zeroes back proves nothing on its own.
+wz0=$(stat write_zeroes)
+wzf0=$(stat write_zeroes_failed)
+w0=$(stat write)
+iovsim_check "WRITE_ZEROES negotiated, write_zeroes_max_bytes > 0" \
+	eval '[ "$(cut -c15 "$PCIDEVS/$addr"/virtio*/features)" = 1 ] &&
+		[ "$(cat "/sys/block/$disk/queue/write_zeroes_max_bytes")" -gt 0 ]'
 iovsim_check "write-zeroes (blkdiscard -z) reads back as zeroes" \
-	eval '[ "$(cat "/sys/block/$disk/queue/write_zeroes_max_bytes")" -gt 0 ] &&
-		blkdiscard -z -o $((21 << 20)) -l $((1 << 20)) "$dev" &&
+	eval 'blkdiscard -z -o $((21 << 20)) -l $((1 << 20)) "$dev" &&
 		zeroed 21'
+iovsim_check "and the device completed it as WRITE_ZEROES requests (write_zeroes $wz0 -> $(stat write_zeroes), failed $wzf0 -> $(stat write_zeroes_failed), writes $w0 -> $(stat write))" \
+	test "$(stat write_zeroes)" -gt "$wz0" -a \
+	"$(stat write_zeroes_failed)" -eq "$wzf0" -a "$(stat write)" -eq "$w0"
+
+# Discard ranges inside a written pattern, some not page aligned or
+# crossing pages: each range reads back as zeroes, every byte around
+# it as written (the expected image is the pattern with the ranges
+# zeroed).
+head -c 2097152 /dev/urandom >"$tmp/dpat"
+cp "$tmp/dpat" "$tmp/dexp"
+dd if="$tmp/dpat" of="$dev" bs=1M seek=29 oflag=direct status=none
+dc0=$(stat discard)
+dok=1
+for r in 4096:4096 66048:1536 1048064:1024 1056768:12288 2093056:512; do
+	o=${r%%:*}
+	l=${r#*:}
+	blkdiscard -o $(((29 << 20) + o)) -l "$l" "$dev" || dok=
+	dd if=/dev/zero of="$tmp/dexp" bs=512 seek=$((o / 512)) \
+		count=$((l / 512)) conv=notrunc status=none
+done
+iovsim_check "5 discards inside a pattern: ranges zero, neighbours intact" \
+	eval '[ -n "$dok" ] && [ "$(stat discard)" -ge $((dc0 + 5)) ] &&
+		cmp <(dd if="$dev" bs=1M skip=29 count=2 iflag=direct \
+			status=none) "$tmp/dexp"'
 
 head -c 4194304 /dev/urandom >"$tmp/pattern"
 dd if="$tmp/pattern" of="$dev" bs=1M seek=24 oflag=direct status=none
@@ -141,6 +182,43 @@ iovsim_check "$resets device resets under fio: no I/O error, data verifies" \
 iovsim_check "the pattern outside fio's range survived the resets" \
 	eval '[ "$(dd if="$dev" bs=1M skip=24 count=4 iflag=direct status=none |
 		sha256sum)" = "$sum" ]'
+
+# Unbind with requests in flight: the driver's remove fails or drains
+# them and resets the device; fio may see errors, the host must not.
+cat >"$tmp/busy.fio" <<JOB
+[busy]
+filename=$dev
+ioengine=libaio
+direct=1
+iodepth=32
+rw=randrw
+bs=4k
+size=8M
+time_based=1
+runtime=30
+JOB
+fio --output="$tmp/busy.log" "$tmp/busy.fio" &
+fiopid=$!
+sleep 2
+inflight=$(awk '{ print $1 + $2 }' "/sys/block/$disk/inflight")
+echo "# requests in flight just before unbind: $inflight"
+echo "$addr" >/sys/bus/pci/drivers/iovsim_virtio/unbind
+wait "$fiopid"
+fiopid=
+iovsim_check "unbind under fio at depth 32: fio ended, the disk is gone" \
+	eval '[ ! -e "/sys/block/$disk" ] &&
+		! grep -q "device needs reset" <(dmesg | tail -n 50)'
+echo "$addr" >/sys/bus/pci/drivers/iovsim_virtio/bind
+virtio_wait_for virtio_disk "$addr" >/dev/null
+disk=$(virtio_disk "$addr")
+dev=/dev/$disk
+sed -i "s|^filename=.*|filename=$dev|; s|^loops=6|loops=1|" "$tmp/verify.fio"
+iovsim_check "rebound: the device comes back, fio writes verify" \
+	eval '[ -b "$dev" ] && fio --output="$tmp/fio3.log" "$tmp/verify.fio" &&
+		! grep -q "verify: bad\|err=[ ]*[1-9]" "$tmp/fio3.log"'
+iovsim_check "the pattern written before survived" \
+	eval '[ "$(dd if="$dev" bs=1M skip=24 count=2 iflag=direct status=none |
+		sha256sum)" = "$(head -c 2097152 "$tmp/pattern" | sha256sum)" ]'
 
 iovsim_check "disable after all that is clean" \
 	virtio_disable virtio-blk io0
