@@ -10,9 +10,10 @@
  *	dontwait, sends that would block are counted as failed and not
  *	retried; otherwise a failed send is an error.
  *
- *   virtio_frames recv IFNAME COUNT IDLE_MS
+ *   virtio_frames recv IFNAME COUNT IDLE_MS [FIRST_MS]
  *	Print "ready", then receive this tool's frames until COUNT distinct
- *	good frames arrived or none came for IDLE_MS.  Prints "good G dup D
+ *	good frames arrived, none came for IDLE_MS after the last one, or
+ *	none came in the first FIRST_MS (default 30000).  Prints "good G dup D
  *	bad B sockdrop S bcast C maxlen L": a frame is good when its
  *	length, sequence number and payload checksum all match what the
  *	sender wrote; dup counts good frames whose sequence number was seen
@@ -197,7 +198,8 @@ static long long now_ms(void)
 static int do_recv(int argc, char **argv)
 {
 	static __u8 frame[MAX_FRAME + 1];
-	unsigned long count, idle, good = 0, dup = 0, bad = 0, bcast = 0;
+	unsigned long count, idle, first, good = 0, dup = 0, bad = 0;
+	unsigned long bcast = 0;
 	unsigned long maxlen = 0;
 	struct tpacket_stats st = { 0 };
 	socklen_t stlen = sizeof(st);
@@ -210,6 +212,7 @@ static int do_recv(int argc, char **argv)
 		return 2;
 	count = parse_ulong(argv[3], MAX_COUNT);
 	idle = parse_ulong(argv[4], 600000);
+	first = argc > 5 ? parse_ulong(argv[5], 600000) : 30000;
 	seen = calloc(MAX_COUNT, 1);
 	if (!seen)
 		die("calloc");
@@ -223,7 +226,8 @@ static int do_recv(int argc, char **argv)
 	while (good < count) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		socklen_t flen = sizeof(from);
-		long long left = last + (long long)idle - now_ms();
+		long long left = last + (long long)(good + dup + bad ? idle :
+						     first) - now_ms();
 		__u32 seq, len;
 		ssize_t n;
 
@@ -280,7 +284,7 @@ int main(int argc, char **argv)
 	if (ret == 2 && argc < 4)
 		fprintf(stderr,
 			"usage: %s send IFNAME DST COUNT SIZES [dontwait]\n"
-			"       %s recv IFNAME COUNT IDLE_MS\n",
+			"       %s recv IFNAME COUNT IDLE_MS [FIRST_MS]\n",
 			argv[0], argv[0]);
 	return ret;
 }

@@ -87,6 +87,20 @@ virtio_net_stat() {
 		"/sys/kernel/debug/iovsim_virtio/net/$1/stats"
 }
 
+# virtio_net_settle PORT: wait (up to 30 s) until the TX counter of PORT
+# stays the same for a second: the device has handled what was sent.
+virtio_net_settle() {
+	local a b i
+	b=$(virtio_net_stat "$1" tx_frames)
+	for ((i = 0; i < 30; i++)); do
+		sleep 1
+		a=$b
+		b=$(virtio_net_stat "$1" tx_frames)
+		[ "$a" = "$b" ] && return 0
+	done
+	return 1
+}
+
 # virtio_quiet_link IF: bring IF up with IPv6 off, so that nothing but
 # the test's own frames crosses it.
 virtio_quiet_link() {

@@ -41,20 +41,24 @@ iovsim_check "MTUs: $if0 1500, $if1 1000" \
 
 s() { virtio_net_stat "$@"; }
 
-# run FROM TO TOPORT DST COUNT SIZES: send COUNT frames of SIZES from
-# interface FROM to DST, receive them on TO (port TOPORT); sets good dup
+# run FROM TO TOPORT DST COUNT SIZES [FIRST_MS]: send COUNT frames of
+# SIZES from interface FROM to DST, receive them on TO (port TOPORT, its
+# peer sends); FIRST_MS: how long to wait for a first frame; sets good dup
 # bad sockdrop bcast maxlen and the receiving port's drop deltas nobuf,
 # mtu, bufsize.
 run() {
-	local from=$1 to=$2 port=$3 dst=$4 count=$5 sizes=$6 n0 m0 b0
+	local from=$1 to=$2 port=$3 dst=$4 count=$5 sizes=$6 n0 m0 b0 txport
+	txport=fleft
+	[ "$port" = fleft ] && txport=fright
 	n0=$(s "$port" rx_dropped_nobuf)
 	m0=$(s "$port" rx_dropped_mtu)
 	b0=$(s "$port" rx_dropped_bufsize)
-	virtio_frames recv "$to" "$count" 3000 >"$tmp/rx" &
+	virtio_frames recv "$to" "$count" 3000 ${7:-} >"$tmp/rx" &
 	virtio_wait_for grep -q ready "$tmp/rx"
 	timeout 60 virtio_frames send "$from" "$dst" "$count" "$sizes" \
 		>"$tmp/tx"
 	wait $!
+	virtio_net_settle "$txport"
 	read -r _ good _ dup _ bad _ sockdrop _ bcast _ maxlen \
 		<<<"$(tail -n 1 "$tmp/rx")"
 	nobuf=$(($(s "$port" rx_dropped_nobuf) - n0))
@@ -86,7 +90,7 @@ iovsim_check "the other way: $good of 600 intact, the rest counted" \
 	accounted 600
 
 d0=$(s fleft tx_dropped)
-run "$if0" "$if1" fright 52:54:00:dd:00:02 300 1015,1100,1514
+run "$if0" "$if1" fright 52:54:00:dd:00:02 300 1015,1100,1514 1000
 iovsim_check "frames over the receiver's MTU are not delivered ($good)" \
 	test "$good" -eq 0 -a "$bad" -eq 0
 iovsim_check "and are counted: receiver rx_dropped_mtu $mtu, sender tx_dropped $(($(s fleft tx_dropped) - d0))" \
