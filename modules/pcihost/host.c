@@ -215,12 +215,20 @@ static int iovsim_root_bus_create(void)
 	return 0;
 }
 
+/*
+ * pci_remove_root_bus() only deletes the host bridge device: the
+ * reference pci_create_root_bus() returned with stays ours, and putting it
+ * frees the bridge with its windows (kmemleak found them leaked).
+ */
 static void iovsim_root_bus_destroy(void)
 {
+	struct pci_host_bridge *bridge = pci_find_host_bridge(host.bus);
+
 	pci_lock_rescan_remove();
 	pci_stop_root_bus(host.bus);
 	pci_remove_root_bus(host.bus);
 	pci_unlock_rescan_remove();
+	put_device(&bridge->dev);
 	host.bus = NULL;
 }
 
