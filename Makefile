@@ -7,7 +7,8 @@
 #   make check            style gates: checkpatch --strict, sparse, kernel-doc
 #   make selftests        build the kselftests (user-space parts) on the host
 #   make demo             boot the default kernel in a VM and show iovsim at work
-#   make test             everything CI runs; ends with "N passed, N failed"
+#   make test             everything CI runs; ends with "N passed, N failed, N skipped"
+#   make test-debug       the same, plus the debug kernel (scripts/debug-kernel)
 #   make clean            remove build/
 #
 # Modules are built out of tree, one copy of the sources per kernel under
@@ -26,7 +27,7 @@ IOVSIM_WERROR ?=
 
 KBUILD_ARGS = W=1 $(if $(IOVSIM_WERROR),IOVSIM_WERROR=y)
 
-.PHONY: all modules check selftests demo test deps clean $(addprefix modules-,$(KVERS))
+.PHONY: all modules check selftests demo test test-debug deps clean $(addprefix modules-,$(KVERS))
 
 all: modules
 
@@ -57,6 +58,9 @@ demo:
 
 test:
 	$(TOP)/scripts/test-all
+
+test-debug:
+	IOVSIM_DEBUG_KERNEL=1 $(TOP)/scripts/test-all
 
 clean:
 	rm -rf $(BUILD)
