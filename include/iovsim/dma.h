@@ -115,6 +115,8 @@ void iovsim_dma_init_host(struct iovsim_dma *dma);
  * @pins: pages pinned with vfio_pin_pages()
  * @rw_fallbacks: accesses done with vfio_dma_rw() because pinning failed
  * @invalidated: pages unpinned because user space unmapped their IOVA
+ * @faults: accesses and checks refused because an IOVA of their range is
+ *	not mapped in the container (never mapped, or unmapped since)
  */
 struct iovsim_dma_vfio_stats {
 	u64 pinned;
@@ -122,6 +124,7 @@ struct iovsim_dma_vfio_stats {
 	u64 pins;
 	u64 rw_fallbacks;
 	u64 invalidated;
+	u64 faults;
 };
 
 /**

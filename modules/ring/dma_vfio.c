@@ -158,13 +158,15 @@ static int iovsim_dma_vfio_rw(const struct iovsim_dma *dma, u64 addr,
 			      void *buf, size_t len, bool write)
 {
 	struct iovsim_dma_vfio *v = dma->vfio;
+	int ret;
 
+	ret = vfio_dma_rw(v->vdev, addr, buf, len, write);
 	mutex_lock(&v->lock);
 	v->stats.rw_fallbacks++;
+	if (ret)
+		v->stats.faults++;
 	mutex_unlock(&v->lock);
-	if (vfio_dma_rw(v->vdev, addr, buf, len, write))
-		return -EFAULT;
-	return 0;
+	return ret ? -EFAULT : 0;
 }
 
 /*

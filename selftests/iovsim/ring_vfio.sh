@@ -6,8 +6,9 @@
 # emulated-IOMMU VFIO device whose file runs DMA commands through an
 # iovsim VFIO DMA context), then runs ring_vfio_dma, which maps buffers
 # into a TYPE1v2 container and checks the data the device moves, that
-# IOVAs outside the mappings are refused, that unmapping invalidates the
-# pin cache and the vfio_dma_rw() fallback.  The test module is built on
+# IOVAs outside the mappings are refused, that once an unmap returned the
+# device never touches the range again (its DMAs fail and are counted)
+# and the vfio_dma_rw() fallback.  The test module is built on
 # the host with the others (`make -C selftests/iovsim`).
 
 . "$(dirname "$0")/lib.sh"

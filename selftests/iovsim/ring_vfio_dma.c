@@ -4,8 +4,9 @@
  * ring/vfio/): attaches the test device's group to a TYPE1v2 container,
  * maps buffers with VFIO_IOMMU_MAP_DMA and has the device read, write and
  * copy them through an iovsim VFIO DMA context.  Checks the data, that
- * IOVAs outside the mappings are refused, that unmapping invalidates the
- * pin cache, and the vfio_dma_rw() fallback when pages cannot be pinned.
+ * IOVAs outside the mappings are refused, that once an unmap returned the
+ * device never touches the range again, and the vfio_dma_rw() fallback
+ * when pages cannot be pinned.
  * Run by ring_vfio.sh, which loads the modules.
  */
 #include <errno.h>
@@ -328,34 +329,81 @@ TEST_F(vfio, out_of_range)
 	free(copy);
 }
 
-/* Unmapping unpins the cached pages; a new mapping is seen, not the old. */
-TEST_F(vfio, unmap_invalidates_cache)
-{
-	__u8 *b;
+/*
+ * After VFIO_IOMMU_UNMAP_DMA returns, the device no longer reaches the
+ * unmapped range.  A device thread writes into the mapping all along, as
+ * a polling device model does; once the unmap returned, every DMA it
+ * starts to the range fails and is counted, nothing reaches the old
+ * buffer any more, and VFIO notified the device once only: no page
+ * of the range was pinned again while the unmap ran (what the two-jiffy
+ * hold-off of iovsim_dma_vfio_invalidate() is for: VFIO notifies again
+ * when it finds a pin, and BUGs after ten notifications in a row).  The
+ * re-pin is a race: with the hold-off removed this test still passed in
+ * the runs made so far, so that assertion guards, it does not prove.  A
+ * new mapping at the same IOVA is then what the device reaches.
+ */
+#define POLL_OFF	(PAGE + 8)
+#define POLL_LEN	64u
 
+TEST_F(vfio, unmap_ends_device_access)
+{
+	__u8 *b, *after = malloc(BUF_SIZE);
+	__u64 unmaps, faults;
+	unsigned int i;
+
+	ASSERT_NE(NULL, after);
 	ASSERT_EQ(0, run(&self->io, VDT_READ, IOVA_A, 0, BUF_SIZE));
 	ASSERT_EQ(NR_PAGES, self->io.res->pinned);
+	unmaps = self->io.res->unmaps;
+
+	for (i = 0; i < POLL_LEN; i++)
+		self->io.cmd->data[i] = (__u8)(0xd0 + i);
+	ASSERT_EQ(0, run(&self->io, VDT_POLL_START, IOVA_A + POLL_OFF, 0,
+			 POLL_LEN));
+	usleep(20 * 1000);
+	EXPECT_EQ(0, memcmp(self->a + POLL_OFF, self->io.cmd->data, POLL_LEN));
 
 	ASSERT_EQ(0, dma_unmap(self->container, IOVA_A, BUF_SIZE));
-	EXPECT_EQ(-EFAULT, run(&self->io, VDT_READ, IOVA_A, 0, 16));
+	usleep(50 * 1000);
+	/*
+	 * A write the thread had in flight through a pinned page when the
+	 * unmap ran may still land after the unmap returned: seen under a
+	 * loaded TCG host (Documentation/ring.rst, Limits).  So the old
+	 * buffer is checked from when the thread stopped on.
+	 */
+	ASSERT_EQ(0, run(&self->io, VDT_POLL_STOP, 0, 0, 0));
+	memset(self->a, 0x11, BUF_SIZE);
+	memcpy(after, self->a, BUF_SIZE);
+	EXPECT_LT(0, self->io.res->poll_ok);
+	EXPECT_LT(0, self->io.res->poll_failed);
+	EXPECT_LE(self->io.res->poll_failed, self->io.res->faults);
+	EXPECT_EQ(unmaps + 1, self->io.res->unmaps);
 	EXPECT_EQ(0, self->io.res->pinned);
 	EXPECT_EQ(NR_PAGES, self->io.res->invalidated);
 
-	/* Right after the unmap the range is reached without pinning... */
+	/* Each DMA to the range fails, is counted and writes nothing. */
+	faults = self->io.res->faults;
+	memset(self->io.cmd->data, 0xee, 16);
+	EXPECT_EQ(-EFAULT, run(&self->io, VDT_WRITE, IOVA_A + 5, 0, 16));
+	EXPECT_EQ(faults + 1, self->io.res->faults);
+	EXPECT_EQ(-EFAULT, run(&self->io, VDT_READ, IOVA_A + PAGE, 0, 16));
+	EXPECT_EQ(faults + 2, self->io.res->faults);
+	EXPECT_EQ(-EFAULT, run(&self->io, VDT_CHECK, IOVA_A, 0, 1));
+	EXPECT_EQ(faults + 3, self->io.res->faults);
+	EXPECT_EQ(0, memcmp(after, self->a, BUF_SIZE));
+
+	/* A new mapping at the same IOVA: its pages, not the old ones. */
 	b = buf_alloc(77);
 	ASSERT_NE(NULL, b);
 	ASSERT_EQ(0, dma_map(self->container, b, IOVA_A, BUF_SIZE));
-	ASSERT_EQ(0, run(&self->io, VDT_READ, IOVA_A, 0, BUF_SIZE));
-	EXPECT_EQ(0, memcmp(self->io.res->data, b, BUF_SIZE));
-	ASSERT_EQ(0, run(&self->io, VDT_WRITE, IOVA_A + 5, 0, 8));
-	EXPECT_EQ(0, memcmp(b + 5, self->io.cmd->data, 8));
-
-	/* ...and pinned again once the two-jiffy hold-off is over. */
-	usleep(200 * 1000);
 	ASSERT_EQ(0, run(&self->io, VDT_READ, IOVA_A + 7, 0, BUF_SIZE - 7));
 	EXPECT_EQ(0, memcmp(self->io.res->data, b + 7, BUF_SIZE - 7));
-	EXPECT_EQ(NR_PAGES, self->io.res->pinned);
+	ASSERT_EQ(0, run(&self->io, VDT_WRITE, IOVA_A + 5, 0, 8));
+	EXPECT_EQ(0, memcmp(b + 5, self->io.cmd->data, 8));
+	EXPECT_EQ(faults + 3, self->io.res->faults);
+	EXPECT_EQ(0, memcmp(after, self->a, BUF_SIZE));
 	munmap(b, BUF_SIZE);
+	free(after);
 }
 
 /* Drop CAP_IPC_LOCK from this (forked) test process. */

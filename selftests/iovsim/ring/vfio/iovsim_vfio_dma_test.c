@@ -11,10 +11,12 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/platform_device.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
@@ -35,6 +37,17 @@
  * @ring: the virtqueue VDT_RING runs a chain through
  * @cmd: the command being run
  * @res: its result
+ * @poll_work: the polling device thread of VDT_POLL_START
+ * @poll_stop: tells @poll_work to return; set while it is not running
+ * @poll_iova: where @poll_work writes
+ * @poll_len: bytes of @poll_data it writes
+ * @poll_data: what it writes
+ * @poll_ok: writes of @poll_work that succeeded
+ * @poll_failed: and those that failed
+ * @unmaps: dma_unmap notifications since the device was opened
+ *
+ * @poll_* are set by VDT_POLL_START before @poll_work is queued and read
+ * by VDT_POLL_STOP after it was flushed; @unmaps is atomic.
  */
 struct vdt_dev {
 	struct vfio_device vdev;
@@ -44,6 +57,14 @@ struct vdt_dev {
 	struct iovsim_ring ring;
 	struct vdt_cmd cmd;
 	struct vdt_result res;
+	struct work_struct poll_work;
+	bool poll_stop;
+	u64 poll_iova;
+	u32 poll_len;
+	u8 poll_data[64];
+	u64 poll_ok;
+	u64 poll_failed;
+	atomic64_t unmaps;
 };
 
 static struct platform_device *vdt_pdev;
@@ -88,6 +109,27 @@ static int vdt_ring(struct vdt_dev *d)
 	return iovsim_ring_complete(&d->ring, &chain, chain.writable_len);
 }
 
+/* The device thread of VDT_POLL_START. */
+static void vdt_poll(struct work_struct *work)
+{
+	struct vdt_dev *d = container_of(work, struct vdt_dev, poll_work);
+
+	while (!READ_ONCE(d->poll_stop)) {
+		if (iovsim_dma_write(&d->dma, d->poll_iova, d->poll_data,
+				     d->poll_len))
+			d->poll_failed++;
+		else
+			d->poll_ok++;
+		cond_resched();
+	}
+}
+
+static void vdt_poll_stop(struct vdt_dev *d)
+{
+	WRITE_ONCE(d->poll_stop, true);
+	cancel_work_sync(&d->poll_work);
+}
+
 static void vdt_run(struct work_struct *work)
 {
 	struct vdt_dev *d = container_of(work, struct vdt_dev, work);
@@ -127,6 +169,27 @@ static void vdt_run(struct work_struct *work)
 	case VDT_RING:
 		r->ret = vdt_ring(d);
 		break;
+	case VDT_POLL_START:
+		if (!c->len || c->len > sizeof(d->poll_data) ||
+		    !READ_ONCE(d->poll_stop)) {
+			r->ret = -EINVAL;
+			break;
+		}
+		d->poll_iova = c->iova;
+		d->poll_len = c->len;
+		memcpy(d->poll_data, c->data, c->len);
+		d->poll_ok = 0;
+		d->poll_failed = 0;
+		WRITE_ONCE(d->poll_stop, false);
+		queue_work(system_unbound_wq, &d->poll_work);
+		r->ret = 0;
+		break;
+	case VDT_POLL_STOP:
+		vdt_poll_stop(d);
+		r->poll_ok = d->poll_ok;
+		r->poll_failed = d->poll_failed;
+		r->ret = 0;
+		break;
 	case VDT_FROM_ITER:
 		kv.iov_base = (void *)c->data;
 		kv.iov_len = c->len;
@@ -142,6 +205,7 @@ static int vdt_open_device(struct vfio_device *vdev)
 {
 	struct vdt_dev *d = container_of(vdev, struct vdt_dev, vdev);
 
+	atomic64_set(&d->unmaps, 0);
 	return iovsim_dma_init_vfio(&d->dma, vdev);
 }
 
@@ -150,6 +214,7 @@ static void vdt_close_device(struct vfio_device *vdev)
 	struct vdt_dev *d = container_of(vdev, struct vdt_dev, vdev);
 
 	cancel_work_sync(&d->work);
+	vdt_poll_stop(d);
 	iovsim_dma_fini_vfio(&d->dma);
 }
 
@@ -157,6 +222,7 @@ static void vdt_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 {
 	struct vdt_dev *d = container_of(vdev, struct vdt_dev, vdev);
 
+	atomic64_inc(&d->unmaps);
 	iovsim_dma_vfio_invalidate(&d->dma, iova, length);
 }
 
@@ -201,6 +267,8 @@ static ssize_t vdt_read(struct vfio_device *vdev, char __user *buf,
 	d->res.pins = st.pins;
 	d->res.rw_fallbacks = st.rw_fallbacks;
 	d->res.invalidated = st.invalidated;
+	d->res.faults = st.faults;
+	d->res.unmaps = atomic64_read(&d->unmaps);
 	if (copy_to_user(buf, &d->res, count))
 		ret = -EFAULT;
 	mutex_unlock(&d->lock);
@@ -266,6 +334,8 @@ static int __init vdt_init(void)
 	}
 	mutex_init(&vdt->lock);
 	INIT_WORK(&vdt->work, vdt_run);
+	INIT_WORK(&vdt->poll_work, vdt_poll);
+	vdt->poll_stop = true;
 
 	ret = vfio_register_emulated_iommu_dev(&vdt->vdev);
 	if (ret)

@@ -30,6 +30,13 @@ enum vdt_op {
 	 * writable buffers, and the chain is completed with their length.
 	 */
 	VDT_RING,
+	/*
+	 * Start a device thread (a work item) that writes @data[0..@len)
+	 * at @iova over and over, as a polling device model does, until
+	 * VDT_POLL_STOP, whose result gives its counts.
+	 */
+	VDT_POLL_START,
+	VDT_POLL_STOP,
 };
 
 struct vdt_cmd {
@@ -51,6 +58,10 @@ struct vdt_result {
 	__u64 pins;
 	__u64 rw_fallbacks;
 	__u64 invalidated;
+	__u64 faults;
+	__u64 unmaps;		/* dma_unmap notifications the device got */
+	__u64 poll_ok;		/* VDT_POLL_STOP: writes that succeeded */
+	__u64 poll_failed;	/* and writes that failed */
 	__u8 data[VDT_MAX_DATA];	/* VDT_READ, VDT_READ16, VDT_TO_ITER */
 };
 
