@@ -557,6 +557,10 @@ static bool cfg_flr_requested(struct iovsim_fn *fn, unsigned int where,
  * @dw that held @old: PowerState takes only the states PMC advertises.
  * Caller holds fn->cfg_lock.
  */
+/* PMCSR PowerState field encodings (PCI PM 1.2, 3.2.4). */
+#define PMCSR_STATE_D1	1
+#define PMCSR_STATE_D2	2
+
 static void cfg_fixup(struct iovsim_fn *fn, unsigned int dw, u32 old)
 {
 	unsigned int pmcsr = fn->pm_cap + PCI_PM_CTRL;
@@ -567,8 +571,8 @@ static void cfg_fixup(struct iovsim_fn *fn, unsigned int dw, u32 old)
 		return;
 	pmc = cfg_get(d, fn->pm_cap + PCI_PM_PMC, 2);
 	state = cfg_get(d, pmcsr, 2) & PCI_PM_CTRL_STATE_MASK;
-	if ((state == PCI_D1 && !(pmc & PCI_PM_CAP_D1)) ||
-	    (state == PCI_D2 && !(pmc & PCI_PM_CAP_D2))) {
+	if ((state == PMCSR_STATE_D1 && !(pmc & PCI_PM_CAP_D1)) ||
+	    (state == PMCSR_STATE_D2 && !(pmc & PCI_PM_CAP_D2))) {
 		state = (old >> 8 * (pmcsr - dw)) & PCI_PM_CTRL_STATE_MASK;
 		d[pmcsr] = (d[pmcsr] & ~PCI_PM_CTRL_STATE_MASK) | state;
 	}
