@@ -118,6 +118,11 @@ int iovsim_fn_irq(struct iovsim_fn *fn, unsigned int vector);
 void iovsim_fn_raise_irq(struct iovsim_fn *fn, unsigned int vector);
 void iovsim_fn_raise_irq_sync(struct iovsim_fn *fn, unsigned int vector);
 
+/* Bus mastering (models) */
+int iovsim_fn_dma_begin(struct iovsim_fn *fn);
+void iovsim_fn_dma_end(struct iovsim_fn *fn);
+unsigned long iovsim_fn_dma_refused(struct iovsim_fn *fn);
+
 /* In-host drivers */
 struct iovsim_fn *iovsim_fn_from_pci_dev(struct pci_dev *pdev);
 u64 iovsim_bar_read(struct iovsim_fn *fn, unsigned int bar, u64 off,

@@ -5,6 +5,8 @@
  * every access is routed here and on to the function's model, decoded as a
  * device would: memory space enabled, inside the BAR, naturally aligned.
  * Anything else is a master abort: reads return all-ones, writes are lost.
+ * The MSI-X table and PBA are the host's registers (irq.c): accesses to
+ * them never reach the model.
  */
 #include "internal.h"
 
@@ -37,10 +39,13 @@ u64 iovsim_bar_read(struct iovsim_fn *fn, unsigned int bar, u64 off,
 		    unsigned int size)
 {
 	u64 ones = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+	u64 val;
 
 	if (!iovsim_bar_decodes(fn, bar, off, size))
 		return ones;
-	return fn->ops->bar_read(fn, bar, off, size) & ones;
+	if (!iovsim_msix_bar_read(fn, bar, off, size, &val))
+		val = fn->ops->bar_read(fn, bar, off, size);
+	return val & ones;
 }
 EXPORT_SYMBOL_GPL(iovsim_bar_read);
 
@@ -59,7 +64,10 @@ void iovsim_bar_write(struct iovsim_fn *fn, unsigned int bar, u64 off,
 {
 	u64 ones = size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
 
-	if (iovsim_bar_decodes(fn, bar, off, size))
-		fn->ops->bar_write(fn, bar, off, size, val & ones);
+	if (!iovsim_bar_decodes(fn, bar, off, size))
+		return;
+	val &= ones;
+	if (!iovsim_msix_bar_write(fn, bar, off, size, val))
+		fn->ops->bar_write(fn, bar, off, size, val);
 }
 EXPORT_SYMBOL_GPL(iovsim_bar_write);

@@ -296,10 +296,9 @@ static bool cfg_bar_fits(struct iovsim_fn *fn, unsigned int bar, u32 off,
  * @pba_bar: BAR holding the pending bit array
  * @pba_off: offset of the pending bit array in @pba_bar, 8-byte aligned
  *
- * The BARs must be added first.  The table and the PBA are the model's
- * registers (it emulates them in ->bar_read and ->bar_write); the host
- * only describes them in configuration space and sizes the function's
- * IRQs by @nvec.
+ * The BARs must be added first.  The host emulates the table and the PBA
+ * (accesses to them never reach the model's ->bar_read and ->bar_write)
+ * and sizes the function's IRQs by @nvec.
  *
  * Return: offset of the capability, or a negative errno.
  */
@@ -614,6 +613,8 @@ static int iovsim_pci_write(struct pci_bus *bus, unsigned int devfn,
 	if (flr)
 		memcpy(cfg->data, cfg->init, IOVSIM_CFG_SIZE);
 	raw_spin_unlock_irqrestore(&fn->cfg_lock, flags);
+	/* Bus Master Enable, MSI-X Enable or the D-state may free raises. */
+	iovsim_fn_irqs_cfg_written(fn);
 
 	if (flr)
 		fn->ops->reset(fn);

@@ -12,6 +12,7 @@
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 
 #include "internal.h"
 
@@ -265,3 +266,56 @@ struct iovsim_fn *iovsim_fn_from_pci_dev(struct pci_dev *pdev)
 	return fn;
 }
 EXPORT_SYMBOL_GPL(iovsim_fn_from_pci_dev);
+
+/**
+ * iovsim_fn_dma_begin() - let a function's model start a DMA transfer
+ * @fn: the function
+ *
+ * A model calls it before each transfer to or from driver memory, and
+ * iovsim_fn_dma_end() once the transfer is over, whatever its outcome.
+ * A function masters the bus only with Bus Master Enable set and in D0.
+ * Any context.
+ *
+ * Return: 0, or -EIO if the function may not master the bus now: the
+ * model must not do the transfer (nor call iovsim_fn_dma_end()), and
+ * reports the error as its device would; the refusal is counted
+ * (iovsim_fn_dma_refused()).
+ */
+int iovsim_fn_dma_begin(struct iovsim_fn *fn)
+{
+	atomic_inc(&fn->dma_active);
+	smp_mb__after_atomic();	/* count, then look at the state */
+	if (iovsim_fn_may_master(fn))
+		return 0;
+	iovsim_fn_dma_end(fn);
+	atomic_long_inc(&fn->dma_refused);
+	return -EIO;
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_dma_begin);
+
+/**
+ * iovsim_fn_dma_end() - a DMA transfer started with iovsim_fn_dma_begin()
+ *	is over
+ * @fn: the function
+ *
+ * Any context.
+ */
+void iovsim_fn_dma_end(struct iovsim_fn *fn)
+{
+	if (atomic_dec_and_test(&fn->dma_active))
+		wake_up_var(&fn->dma_active);
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_dma_end);
+
+/**
+ * iovsim_fn_dma_refused() - DMA transfers a function was refused
+ * @fn: the function
+ *
+ * Return: how many iovsim_fn_dma_begin() calls failed since the function
+ * was allocated.
+ */
+unsigned long iovsim_fn_dma_refused(struct iovsim_fn *fn)
+{
+	return atomic_long_read(&fn->dma_refused);
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_dma_refused);

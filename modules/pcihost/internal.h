@@ -68,13 +68,25 @@ struct iovsim_cfg {
  * @nr_irqs: number of Linux IRQs (the MSI-X table size)
  * @irqs: Linux IRQ number of each vector
  * @irq_pending: vectors raised but not yet delivered
- * @irq_masked: vectors masked by the irq chip
+ * @irq_masked: vectors masked by the irq chip (disable_irq())
+ * @irq_vmasked: vectors whose MSI-X table entry has its Mask bit set
+ * @msix_lock: serializes writes to @msix_table; a raw spinlock, since the
+ *	BAR accessors are called from any context
+ * @msix_table: the MSI-X table, @nr_irqs entries of PCI_MSIX_ENTRY_SIZE
+ *	bytes; the host emulates it and the PBA, not the model
+ * @msix_table_bar: BAR of @msix_table
+ * @msix_table_off: offset of @msix_table in its BAR
+ * @msix_pba_bar: BAR of the pending bit array, which reads @irq_pending
+ * @msix_pba_off: offset of the PBA in its BAR
  * @irq_busy: vectors whose handler a CPU is running for us; that CPU
  *	delivers every raise latched meanwhile (iovsim_irq_deliver())
  * @irqs_dead: set (before an RCU grace period) when the IRQs go away;
  *	iovsim_fn_raise_irq() checks it under rcu_read_lock()
  * @irq_work: delivers pending vectors in hard interrupt context
  * @id: index of the function in the host, for @hwirq_base
+ * @dma_active: DMA transfers of the model under way (iovsim_fn_dma_begin())
+ * @dma_refused: DMA transfers refused because the function may not
+ *	master the bus
  */
 struct iovsim_fn {
 	struct kref ref;
@@ -98,11 +110,38 @@ struct iovsim_fn {
 	unsigned int *irqs;
 	unsigned long *irq_pending;
 	unsigned long *irq_masked;
+	unsigned long *irq_vmasked;
+	raw_spinlock_t msix_lock;
+	u8 *msix_table;
+	unsigned int msix_table_bar;
+	u32 msix_table_off;
+	unsigned int msix_pba_bar;
+	u32 msix_pba_off;
 	unsigned long *irq_busy;
 	bool irqs_dead;
 	struct irq_work irq_work;
 	int id;
+
+	atomic_t dma_active;
+	atomic_long_t dma_refused;
 };
+
+/*
+ * May @fn issue memory requests (DMA, MSI-X messages) now: Bus Master
+ * Enable set and in D0.  Single bytes of the configuration space are
+ * sampled without cfg_lock.  Any context.
+ */
+static inline bool iovsim_fn_may_master(struct iovsim_fn *fn)
+{
+	const u8 *d = fn->cfg->data;
+
+	if (!(READ_ONCE(d[PCI_COMMAND]) & PCI_COMMAND_MASTER))
+		return false;
+	/* PowerState 0 is D0 */
+	return !fn->pm_cap ||
+	       !(READ_ONCE(d[fn->pm_cap + PCI_PM_CTRL]) &
+		 PCI_PM_CTRL_STATE_MASK);
+}
 
 /* cfgspace.c */
 int iovsim_cfg_init(struct iovsim_fn *fn);
@@ -124,6 +163,11 @@ void iovsim_irq_domain_exit(void);
 int iovsim_fn_irqs_init(struct iovsim_fn *fn);
 void iovsim_fn_irqs_kill(struct iovsim_fn *fn);
 void iovsim_fn_irqs_free(struct iovsim_fn *fn);
+void iovsim_fn_irqs_cfg_written(struct iovsim_fn *fn);
+bool iovsim_msix_bar_read(struct iovsim_fn *fn, unsigned int bar, u64 off,
+			  unsigned int size, u64 *val);
+bool iovsim_msix_bar_write(struct iovsim_fn *fn, unsigned int bar, u64 off,
+			   unsigned int size, u64 val);
 
 /* notifier.c */
 int iovsim_notifier_init(void);

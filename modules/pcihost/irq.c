@@ -18,6 +18,13 @@
  * under way (ACTIVE), which synchronize_irq() waits for; a raise genirq
  * itself had to set aside (IRQS_PENDING) comes back through
  * ->irq_retrigger, which latches it again.
+ *
+ * The host also emulates the function's MSI-X table and PBA, so that it
+ * honours the device side as the PCI specifications have it: a function
+ * with Bus Master Enable clear or out of D0 sends no message (a raise is
+ * dropped); one with MSI-X disabled or masked as a whole, or whose
+ * table entry is masked, keeps the raise pending (the PBA bit reads 1)
+ * and sends it once it may.
  */
 #include <linux/bitmap.h>
 #include <linux/bottom_half.h>
@@ -40,10 +47,22 @@ static unsigned int iovsim_irq_vector(struct irq_data *d)
 	return irqd_to_hwirq(d) - fn->hwirq_base;
 }
 
+/* MSI-X enabled and not masked as a whole (Function Mask). */
+static bool iovsim_msix_on(struct iovsim_fn *fn)
+{
+	u16 ctrl = READ_ONCE(fn->cfg->data[fn->msix_cap + PCI_MSIX_FLAGS + 1]);
+
+	ctrl <<= 8;	/* Enable and Function Mask are in the upper byte */
+	return (ctrl & (PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL)) ==
+	       PCI_MSIX_FLAGS_ENABLE;
+}
+
 /* May a latched @vector be delivered now?  Any context. */
 static bool iovsim_irq_deliverable(struct iovsim_fn *fn, unsigned int vector)
 {
-	return !test_bit(vector, fn->irq_masked);
+	return !test_bit(vector, fn->irq_masked) &&
+	       !test_bit(vector, fn->irq_vmasked) &&
+	       iovsim_msix_on(fn) && iovsim_fn_may_master(fn);
 }
 
 /*
@@ -202,16 +221,120 @@ static void iovsim_irq_work(struct irq_work *work)
 		iovsim_irq_deliver(fn, vector);
 }
 
+/*
+ * A configuration write from the PCI core has been applied: Bus Master
+ * Enable, MSI-X Enable, Function Mask or the D-state may have changed and
+ * made latched vectors deliverable.  Called by the pci_ops write, under
+ * rcu_read_lock() (the IRQs outlive it), after cfg_lock is released; any
+ * context.
+ */
+void iovsim_fn_irqs_cfg_written(struct iovsim_fn *fn)
+{
+	if (!fn->nr_irqs)
+		return;
+	smp_mb();	/* the new bits before the latch: pairs with raisers */
+	if (!bitmap_empty(fn->irq_pending, fn->nr_irqs))
+		irq_work_queue(&fn->irq_work);
+}
+
+static bool iovsim_msix_in(u64 off, unsigned int bar, unsigned int rbar,
+			   u32 roff, u64 len)
+{
+	return bar == rbar && off >= roff && off - roff < len;
+}
+
+static u64 iovsim_msix_pba_len(struct iovsim_fn *fn)
+{
+	return DIV_ROUND_UP(fn->nr_irqs, 64) * 8;
+}
+
+/*
+ * BAR accessors: true if @off is in the MSI-X table or PBA, which the
+ * host emulates; the access is naturally aligned and inside the BAR.  Any
+ * context.
+ */
+bool iovsim_msix_bar_read(struct iovsim_fn *fn, unsigned int bar, u64 off,
+			  unsigned int size, u64 *val)
+{
+	u64 tlen = (u64)fn->nr_irqs * PCI_MSIX_ENTRY_SIZE;
+	unsigned long flags;
+	unsigned int i;
+
+	*val = 0;
+	if (iovsim_msix_in(off, bar, fn->msix_table_bar, fn->msix_table_off,
+			   tlen)) {
+		off -= fn->msix_table_off;
+		raw_spin_lock_irqsave(&fn->msix_lock, flags);
+		for (i = 0; i < size && off + i < tlen; i++)
+			*val |= (u64)fn->msix_table[off + i] << (8 * i);
+		raw_spin_unlock_irqrestore(&fn->msix_lock, flags);
+		return true;
+	}
+	if (iovsim_msix_in(off, bar, fn->msix_pba_bar, fn->msix_pba_off,
+			   iovsim_msix_pba_len(fn))) {
+		off -= fn->msix_pba_off;
+		for (i = 0; i < size && off + i < iovsim_msix_pba_len(fn); i++)
+			*val |= (u64)bitmap_get_value8(fn->irq_pending,
+						       8 * (off + i)) << (8 * i);
+		return true;
+	}
+	return false;
+}
+
+/* A write to the table; the PBA is read-only.  Any context. */
+bool iovsim_msix_bar_write(struct iovsim_fn *fn, unsigned int bar, u64 off,
+			   unsigned int size, u64 val)
+{
+	u64 tlen = (u64)fn->nr_irqs * PCI_MSIX_ENTRY_SIZE;
+	unsigned int i, entry;
+	unsigned long flags;
+	u8 ctrl;
+
+	if (iovsim_msix_in(off, bar, fn->msix_pba_bar, fn->msix_pba_off,
+			   iovsim_msix_pba_len(fn)))
+		return true;
+	if (!iovsim_msix_in(off, bar, fn->msix_table_bar, fn->msix_table_off,
+			    tlen))
+		return false;
+
+	off -= fn->msix_table_off;
+	entry = off / PCI_MSIX_ENTRY_SIZE;
+	raw_spin_lock_irqsave(&fn->msix_lock, flags);
+	for (i = 0; i < size && off + i < tlen; i++)
+		fn->msix_table[off + i] = val >> (8 * i);
+	ctrl = fn->msix_table[entry * PCI_MSIX_ENTRY_SIZE +
+			      PCI_MSIX_ENTRY_VECTOR_CTRL];
+	if (ctrl & PCI_MSIX_ENTRY_CTRL_MASKBIT) {
+		set_bit(entry, fn->irq_vmasked);
+	} else {
+		clear_bit(entry, fn->irq_vmasked);
+		iovsim_irq_kick(fn, entry);
+	}
+	raw_spin_unlock_irqrestore(&fn->msix_lock, flags);
+	return true;
+}
+
 /* Give @fn one Linux IRQ per MSI-X table entry.  Process context. */
 int iovsim_fn_irqs_init(struct iovsim_fn *fn)
 {
 	unsigned int nr = iovsim_cfg_msix_size(fn), v;
 	int ret;
 
+	u32 table, pba;
+
 	fn->irq_work = IRQ_WORK_INIT_HARD(iovsim_irq_work);
 	fn->irqs_dead = false;
 	if (!nr)
 		return 0;
+
+	/* The capability's table and PBA locations are read-only. */
+	raw_spin_lock_init(&fn->msix_lock);
+	table = iovsim_cfg_read(fn, fn->msix_cap + PCI_MSIX_TABLE, 4);
+	pba = iovsim_cfg_read(fn, fn->msix_cap + PCI_MSIX_PBA, 4);
+	fn->msix_table_bar = table & PCI_MSIX_TABLE_BIR;
+	fn->msix_table_off = table & PCI_MSIX_TABLE_OFFSET;
+	fn->msix_pba_bar = pba & PCI_MSIX_PBA_BIR;
+	fn->msix_pba_off = pba & PCI_MSIX_PBA_OFFSET;
 
 	fn->id = ida_alloc(&iovsim_fn_ida, GFP_KERNEL);
 	if (fn->id < 0)
@@ -222,8 +345,11 @@ int iovsim_fn_irqs_init(struct iovsim_fn *fn)
 	fn->irqs = kcalloc(nr, sizeof(*fn->irqs), GFP_KERNEL);
 	fn->irq_pending = bitmap_zalloc(nr, GFP_KERNEL);
 	fn->irq_masked = bitmap_zalloc(nr, GFP_KERNEL);
+	fn->irq_vmasked = bitmap_zalloc(nr, GFP_KERNEL);
 	fn->irq_busy = bitmap_zalloc(nr, GFP_KERNEL);
-	if (!fn->irqs || !fn->irq_pending || !fn->irq_masked || !fn->irq_busy)
+	fn->msix_table = kcalloc(nr, PCI_MSIX_ENTRY_SIZE, GFP_KERNEL);
+	if (!fn->irqs || !fn->irq_pending || !fn->irq_masked ||
+	    !fn->irq_vmasked || !fn->irq_busy || !fn->msix_table)
 		goto err_free;
 
 	for (v = 0; v < nr; v++) {
@@ -240,7 +366,9 @@ err_dispose:
 	while (v--)
 		irq_dispose_mapping(fn->irqs[v]);
 err_free:
+	kfree(fn->msix_table);
 	bitmap_free(fn->irq_busy);
+	bitmap_free(fn->irq_vmasked);
 	bitmap_free(fn->irq_masked);
 	bitmap_free(fn->irq_pending);
 	kfree(fn->irqs);
@@ -266,7 +394,10 @@ void iovsim_fn_irqs_free(struct iovsim_fn *fn)
 
 	for (v = 0; v < fn->nr_irqs; v++)
 		irq_dispose_mapping(fn->irqs[v]);
+	kfree(fn->msix_table);
+	fn->msix_table = NULL;
 	bitmap_free(fn->irq_busy);
+	bitmap_free(fn->irq_vmasked);
 	bitmap_free(fn->irq_masked);
 	bitmap_free(fn->irq_pending);
 	kfree(fn->irqs);
@@ -312,15 +443,18 @@ EXPORT_SYMBOL_GPL(iovsim_fn_irq);
  *
  * For models; any context, including hard interrupt context.  The handler
  * runs later, in hard interrupt context, once per raise that finds the
- * vector not already pending.  While the IRQ is disabled or masked the
- * raise stays latched (pending) and is delivered on enable_irq() or
- * unmask.  Raising a function that is not added, or a vector out of
- * range, does nothing.
+ * vector not already pending.  While the IRQ is disabled or masked, MSI-X
+ * is disabled or masked as a whole or the vector's table entry is masked,
+ * the raise stays latched (pending, its PBA bit reads 1) and is delivered
+ * once all of them allow it.  A function with Bus Master Enable clear or
+ * out of D0 sends nothing: the raise is dropped.  Raising a function that
+ * is not added, or a vector out of range, does nothing.
  */
 void iovsim_fn_raise_irq(struct iovsim_fn *fn, unsigned int vector)
 {
 	rcu_read_lock();
-	if (!READ_ONCE(fn->irqs_dead) && vector < fn->nr_irqs) {
+	if (!READ_ONCE(fn->irqs_dead) && vector < fn->nr_irqs &&
+	    iovsim_fn_may_master(fn)) {
 		set_bit(vector, fn->irq_pending);
 		iovsim_irq_kick(fn, vector);
 	}
@@ -340,7 +474,7 @@ EXPORT_SYMBOL_GPL(iovsim_fn_raise_irq);
  * softirqs it raises (a NAPI poll, blk-mq completions) run on return
  * instead of waking ksoftirqd.  If another CPU is running the vector's
  * handler at that moment, that CPU runs it again for this raise instead.
- * A masked vector is latched pending and delivered on unmask, as by
+ * A vector that cannot be delivered is latched or dropped as by
  * iovsim_fn_raise_irq().  Raising a function that is not added, or a
  * vector out of range, does nothing.
  *
@@ -353,7 +487,8 @@ void iovsim_fn_raise_irq_sync(struct iovsim_fn *fn, unsigned int vector)
 	might_sleep();
 	local_bh_disable();
 	rcu_read_lock();
-	if (!READ_ONCE(fn->irqs_dead) && vector < fn->nr_irqs) {
+	if (!READ_ONCE(fn->irqs_dead) && vector < fn->nr_irqs &&
+	    iovsim_fn_may_master(fn)) {
 		set_bit(vector, fn->irq_pending);
 		smp_mb__after_atomic();	/* pairs with iovsim_irq_kick() */
 		iovsim_irq_deliver(fn, vector);

@@ -4,16 +4,16 @@
 # iovsim_pcihost device-side DMA: the test function's copy engine reaches
 # the driver's buffer through iovsim_ring's in-host DMA context.  Copies
 # are checked byte for byte; bad lengths, addresses that are not host RAM
-# and copies with bus mastering off are refused with an error and leave
-# memory as it was; hot-remove and hot-add while the driver is copying
-# and ringing doorbells.
+# and copies with bus mastering off or in D3hot are refused with an error
+# (the host counts the refusals) and leave memory as it was; hot-remove
+# and hot-add while the driver is copying and ringing doorbells.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pcihost_lib.sh"
 
 pcihost_setup nr_fns=1
 ktap_print_header
-ktap_set_plan 17
+ktap_set_plan 21
 
 dom=$(pcihost_domain)
 a=$dom:00:00.0
@@ -31,6 +31,11 @@ handled0() {
 copied() {
 	local n
 	read -r _ n _ <"$d/dma"
+	echo "$n"
+}
+refused() {
+	local n
+	read -r _ _ _ _ _ n <"$d/dma"
 	echo "$n"
 }
 
@@ -86,12 +91,25 @@ bad "to 0 ${bar0#0x} 4096" EFAULT "destination in MMIO"
 bad "to 0 $ram 4096" EPERM "destination in host RAM (driver safety net)"
 bad "0 65000 4096" ERANGE "range past the driver's buffer (driver)"
 
+iovsim_check "no transfer refused by the host so far ($(refused))" \
+	test "$(refused)" = 0
+
 cmd=$(setpci -s "$a" COMMAND)
 setpci -s "$a" "COMMAND=$(printf '%04x' $((16#$cmd & ~4)))"
 bad "0 16384 4096" EIO "bus mastering disabled"
 setpci -s "$a" "COMMAND=$cmd"
 iovsim_check "bus mastering enabled again: copies work" \
 	test "$(write_errno "$d/dma" "0 16384 4096")" = OK
+
+cat "$d/dma_buf" >"$tmp/b2"
+pm=$(setpci -s "$a" CAP_PM+4.w)
+setpci -s "$a" "CAP_PM+4.w=$(printf '%04x' $((16#$pm | 3)))"
+bad "0 16384 4096" EIO "in D3hot"
+setpci -s "$a" "CAP_PM+4.w=$pm"
+iovsim_check "back in D0: copies work" \
+	test "$(write_errno "$d/dma" "0 16384 4096")" = OK
+iovsim_check "the host refused and counted two transfers ($(refused))" \
+	test "$(refused)" = 2
 
 # With the completion vector masked the driver still sees the copy end;
 # the interrupt is delivered once unmasked.

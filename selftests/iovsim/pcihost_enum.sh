@@ -125,7 +125,7 @@ caps_ok() {
 	grep -q "Express (v2) Root Complex Integrated Endpoint" <<<"$lspci_out" &&
 	grep -q "FLReset+" <<<"$lspci_out" &&
 	grep -q "Power Management version 3" <<<"$lspci_out" &&
-	grep -q "MSI-X: Enable- Count=4" <<<"$lspci_out" &&
+	grep -q "MSI-X: Enable+ Count=4" <<<"$lspci_out" &&
 	grep -q "Vector table: BAR=2 offset=00000000" <<<"$lspci_out" &&
 	grep -q "Capabilities: \[[0-9a-f]*\] Vendor Specific Information: Len=10" <<<"$lspci_out" &&
 	grep -q "Capabilities: \[100 v1\] Vendor Specific Information: ID=0001 Rev=0 Len=008" <<<"$lspci_out"

@@ -4,17 +4,21 @@
 # iovsim_pcihost interrupts: one Linux IRQ per MSI-X entry, delivery
 # counted by the driver and in /proc/interrupts, masking honoured in the
 # host's latch (the chip's pending state) and delivered once on unmask,
-# synchronize_irq() waiting for a latched raise, and no raise lost when
-# two CPUs raise the same vector at once.
+# synchronize_irq() waiting for a latched raise, the device side of MSI-X
+# (table entry Mask bit, Function Mask, MSI-X Enable: pending, PBA bit
+# set, one message when allowed; Bus Master Enable clear or D3hot: no
+# message at all), and no raise lost when two CPUs raise the same vector
+# at once.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pcihost_lib.sh"
 
 pcihost_setup nr_fns=1
 ktap_print_header
-ktap_set_plan 9
+ktap_set_plan 14
 
-d=$DBG/$(pcihost_domain):00:00.0
+a=$(pcihost_domain):00:00.0
+d=$DBG/$a
 irq_of() { awk -v v="$1" '$1 == v { print $2 }' "$d/counts"; }
 handled() { awk -v v="$1" '$1 == v { print $3 }' "$d/counts"; }
 seen() { awk -v v="$1" '$1 == v { print $4 }' "$d/counts"; }
@@ -46,17 +50,63 @@ iovsim_check "each vector reaches its own IRQ" \
 echo "1 1" >"$d/mask"
 for _ in 1 2 3; do echo 1 >"$d/doorbell"; done
 sleep 0.2
-masked=$(handled 1) pend=$(pending 1)
+masked=$(handled 1) pend=$(pending 1) pba=$(<"$d/pba")
 echo "1 0" >"$d/mask"
 sleep 0.2
-iovsim_check "disabled vector: handled $masked, chip pending state '$pend' (want 1, 1); after enable_irq: handled $(handled 1) (want 2), pending $(pending 1)" \
-	test "$masked" -eq 1 -a "$pend" = 1 -a "$(handled 1)" -eq 2 -a \
-	"$(pending 1)" = 0
+iovsim_check "disabled vector: handled $masked, chip pending state '$pend', PBA $pba (want 1, 1, 2); after enable_irq: handled $(handled 1) (want 2), pending $(pending 1)" \
+	test "$masked" -eq 1 -a "$pend" = 1 -a "$pba" = 2 -a \
+	"$(handled 1)" -eq 2 -a "$(pending 1)" = 0
 
 echo 99 >"$d/doorbell"
 sleep 0.2
 iovsim_check "a doorbell for a vector out of range raises nothing" \
 	test "$(handled 0)$(handled 1)$(handled 2)$(handled 3)" = 121100
+
+# held WHAT MASK UNMASK: vector 2 rung three times while MASK holds it
+# back stays pending (PBA bit 2) and gets one handler run after UNMASK.
+held() {
+	local h0 h1 pba
+	h0=$(handled 2)
+	eval "$2"
+	for _ in 1 2 3; do echo 2 >"$d/doorbell"; done
+	sleep 0.2
+	h1=$(handled 2) pba=$(<"$d/pba")
+	eval "$3"
+	sleep 0.2
+	iovsim_check "$1: +$((h1 - h0)) runs and PBA $pba while held (want 0, 4), +$(($(handled 2) - h0)) runs and PBA $(<"$d/pba") after (want 1, 0)" \
+		test "$h1" -eq "$h0" -a "$pba" = 4 -a \
+		$(($(handled 2) - h0)) -eq 1 -a "$(<"$d/pba")" = 0
+}
+msix=$(setpci -s "$a" CAP_MSIX+2.w)
+held "vector 2 masked in its MSI-X table entry" \
+	'echo "2 1" >"$d/vmask"' 'echo "2 0" >"$d/vmask"'
+held "MSI-X Function Mask" \
+	"setpci -s $a CAP_MSIX+2.w=$(printf %04x $((16#$msix | 0x4000)))" \
+	"setpci -s $a CAP_MSIX+2.w=$msix"
+held "MSI-X disabled" \
+	"setpci -s $a CAP_MSIX+2.w=$(printf %04x $((16#$msix & ~0x8000)))" \
+	"setpci -s $a CAP_MSIX+2.w=$msix"
+
+# dropped WHAT REG VALUE: with REG set to VALUE the function sends no
+# message, keeps nothing pending, and nothing comes when REG is restored.
+dropped() {
+	local h0 h1 pba old
+	old=$(setpci -s "$a" "$2")
+	h0=$(handled 2)
+	setpci -s "$a" "$2=$3"
+	for _ in 1 2 3; do echo 2 >"$d/doorbell"; done
+	sleep 0.2
+	h1=$(handled 2) pba=$(<"$d/pba")
+	setpci -s "$a" "$2=$old"
+	sleep 0.2
+	iovsim_check "$1: +$((h1 - h0)) runs, PBA $pba, +$(($(handled 2) - h0)) runs once restored (want 0, 0, 0)" \
+		test "$h1" -eq "$h0" -a "$pba" = 0 -a "$(handled 2)" -eq "$h0"
+}
+cmd=$(setpci -s "$a" COMMAND)
+dropped "Bus Master Enable clear" COMMAND \
+	"$(printf %04x $((16#$cmd & ~4)))"
+pm=$(setpci -s "$a" CAP_PM+4.w)
+dropped "D3hot" CAP_PM+4.w "$(printf %04x $((16#$pm | 3)))"
 
 # Another CPU rings vector 2 with its interrupts off and keeps them off
 # for 50 ms, so its irq_work cannot deliver yet: synchronize_irq() here

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * In-host driver of the iovsim test function.  It talks to the function
- * only through the BAR accessors, requests every vector's IRQ, and shows
- * the lot in debugfs, /sys/kernel/debug/iovsim_pcitest/<pci address>/:
+ * only through the BAR accessors, requests every vector's IRQ, enables
+ * MSI-X (again after a reset), and shows the lot in debugfs,
+ * /sys/kernel/debug/iovsim_pcitest/<pci address>/:
  *
  *	id		ID and NVEC registers (read)
  *	scratch		the first 8 scratch bytes as one 64-bit access (rw)
@@ -15,6 +16,10 @@
  *			default 0), to widen races between CPUs (rw)
  *	mask		write "<vector> 1" to mask (disable_irq), "<vector> 0"
  *			to unmask
+ *	vmask		write "<vector> 1" to set the Mask bit of the vector's
+ *			MSI-X table entry, "<vector> 0" to clear it
+ *	pba		the first 64 bits of the MSI-X pending bit array, in
+ *			hex, read through the BAR accessor (read)
  *	pending		"<vector> <state>" per vector: the chip's pending
  *			state (irq_get_irqchip_state(), an errno if the chip
  *			cannot tell) (read)
@@ -44,7 +49,9 @@
  *			is host RAM, so that a test cannot damage the host.
  *			The write fails with the engine's verdict: EINVAL
  *			(bad length), EFAULT (address refused), EIO (bus
- *			mastering off).  Read: "copied <n> status <s>".
+ *			mastering off).  Read: "copied <n> status <s>
+ *			refused <r>", r being the function's DMA transfers
+ *			the host refused (iovsim_fn_dma_refused()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -548,6 +555,54 @@ static const struct file_operations pcitest_sync_fops = {
 	.llseek	= default_llseek,
 };
 
+static ssize_t pcitest_vmask_write(struct file *file,
+				   const char __user *ubuf, size_t count,
+				   loff_t *ppos)
+{
+	struct pcitest_dev *dev = file->private_data;
+	unsigned int v, mask;
+	u64 off;
+	u32 ctrl;
+	char buf[32];
+	int ret;
+
+	ret = pcitest_get_user(ubuf, count, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	if (sscanf(buf, "%u %u", &v, &mask) != 2 || mask > 1)
+		return -EINVAL;
+	if (v >= dev->nvec)
+		return -ERANGE;
+
+	off = v * PCI_MSIX_ENTRY_SIZE + PCI_MSIX_ENTRY_VECTOR_CTRL;
+	mutex_lock(&dev->lock);
+	ctrl = iovsim_bar_read32(dev->fn, PCITEST_BAR_MSIX, off);
+	if (mask)
+		ctrl |= PCI_MSIX_ENTRY_CTRL_MASKBIT;
+	else
+		ctrl &= ~PCI_MSIX_ENTRY_CTRL_MASKBIT;
+	iovsim_bar_write32(dev->fn, PCITEST_BAR_MSIX, off, ctrl);
+	mutex_unlock(&dev->lock);
+	return count;
+}
+
+static const struct file_operations pcitest_vmask_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= pcitest_vmask_write,
+	.llseek	= noop_llseek,
+};
+
+static int pcitest_pba_get(void *data, u64 *val)
+{
+	struct pcitest_dev *dev = data;
+
+	*val = iovsim_bar_read64(dev->fn, PCITEST_BAR_MSIX, PCITEST_PBA_OFF);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(pcitest_pba_fops, pcitest_pba_get, NULL,
+			 "%llx\n");
+
 static u32 pcitest_dma_status(struct pcitest_dev *dev)
 {
 	return iovsim_bar_read32(dev->fn, PCITEST_BAR_REGS,
@@ -647,13 +702,14 @@ static ssize_t pcitest_dma_read(struct file *file, char __user *ubuf,
 				size_t count, loff_t *ppos)
 {
 	struct pcitest_dev *dev = file->private_data;
-	char buf[48];
+	char buf[80];
 	int len;
 
-	len = scnprintf(buf, sizeof(buf), "copied %u status %u\n",
+	len = scnprintf(buf, sizeof(buf), "copied %u status %u refused %lu\n",
 			iovsim_bar_read32(dev->fn, PCITEST_BAR_REGS,
 					  PCITEST_REG_DMA_COPIED),
-			pcitest_dma_status(dev));
+			pcitest_dma_status(dev),
+			iovsim_fn_dma_refused(dev->fn));
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
@@ -707,6 +763,9 @@ static void pcitest_debugfs_init(struct pcitest_dev *dev)
 	debugfs_create_file_unsafe("doorbell", 0200, dev->dir, dev,
 				   &pcitest_doorbell_fops);
 	debugfs_create_file("mask", 0200, dev->dir, dev, &pcitest_mask_fops);
+	debugfs_create_file("vmask", 0200, dev->dir, dev, &pcitest_vmask_fops);
+	debugfs_create_file_unsafe("pba", 0400, dev->dir, dev,
+				   &pcitest_pba_fops);
 	debugfs_create_file("pending", 0400, dev->dir, dev,
 			    &pcitest_pending_fops);
 	debugfs_create_file("sync_raise", 0600, dev->dir, dev,
@@ -719,6 +778,32 @@ static void pcitest_debugfs_init(struct pcitest_dev *dev)
 	debugfs_create_file_size("dma_buf", 0600, dev->dir, dev,
 				 &pcitest_buf_fops, PCITEST_DMA_BUF_SIZE);
 }
+
+/* The driver takes its vectors from iovsim_fn_irq(), not the MSI core. */
+static void pcitest_msix_enable(struct pci_dev *pdev, bool on)
+{
+	u16 ctrl;
+
+	pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, &ctrl);
+	if (on)
+		ctrl |= PCI_MSIX_FLAGS_ENABLE;
+	else
+		ctrl &= ~PCI_MSIX_FLAGS_ENABLE;
+	pci_write_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, ctrl);
+}
+
+/*
+ * A reset of the function cleared MSI-X Enable, which the PCI core does
+ * not restore for a driver outside the MSI core.
+ */
+static void pcitest_reset_done(struct pci_dev *pdev)
+{
+	pcitest_msix_enable(pdev, true);
+}
+
+static const struct pci_error_handlers pcitest_err_handlers = {
+	.reset_done	= pcitest_reset_done,
+};
 
 static void pcitest_free_irqs(struct pcitest_dev *dev, unsigned int n)
 {
@@ -783,6 +868,7 @@ static int pcitest_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 
 	pci_set_master(pdev);
+	pcitest_msix_enable(pdev, true);
 	pci_set_drvdata(pdev, dev);
 	pcitest_debugfs_init(dev);
 	pci_info(pdev, "test function, %u vectors\n", nvec);
@@ -813,6 +899,7 @@ static void pcitest_remove(struct pci_dev *pdev)
 	else
 		pci_warn(pdev, "DMA engine stuck busy: buffer leaked\n");
 	pci_clear_master(pdev);
+	pcitest_msix_enable(pdev, false);
 	pcitest_free_irqs(dev, dev->nvec);
 	mutex_destroy(&dev->lock);
 	kfree(dev);
@@ -829,6 +916,7 @@ static struct pci_driver pcitest_driver = {
 	.id_table	= pcitest_ids,
 	.probe		= pcitest_probe,
 	.remove		= pcitest_remove,
+	.err_handler	= &pcitest_err_handlers,
 };
 
 int pcitest_driver_init(void)

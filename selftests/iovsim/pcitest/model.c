@@ -2,8 +2,9 @@
 /*
  * The iovsim test function model: identification and scratch registers,
  * a doorbell that raises a chosen MSI-X vector, a DMA copy engine that
- * reaches driver memory through iovsim_ring's in-host DMA context, an
- * MSI-X table kept as plain storage, function-level reset.  Instantiated through configfs
+ * reaches driver memory through iovsim_ring's in-host DMA context while
+ * the host lets it master the bus, function-level reset.  The host
+ * emulates the MSI-X table and PBA.  Instantiated through configfs
  * (/sys/kernel/config/iovsim/pcitest/<dev>/ with nvec and revision) and
  * at load time (module parameter nr_fns).
  */
@@ -43,7 +44,6 @@
  * @dma_dst: destination of the running copy
  * @dma_len: length of the running copy
  * @gen: bumped by each reset: a copy started before it reports nothing
- * @msix: MSI-X table, kept as storage only
  */
 struct pcitest_state {
 	struct iovsim_fn *fn;
@@ -61,7 +61,6 @@ struct pcitest_state {
 	u64 dma_dst;
 	u32 dma_len;
 	u32 gen;
-	u32 msix[PCITEST_MAX_VECTORS * PCI_MSIX_ENTRY_SIZE / 4];
 };
 
 static u64 pcitest_get(const u8 *p, unsigned int size)
@@ -133,24 +132,26 @@ static void pcitest_dma_start(struct pcitest_state *st, u32 cmd)
 }
 
 /*
- * The copy itself.  Both ranges are validated before a byte moves, so a
- * refused copy writes nothing; iovsim_ring maps one page at a time and
- * never touches anything but host RAM.
+ * The copy itself, while the host lets the function master the bus (Bus
+ * Master Enable set, D0).  Both ranges are validated before a byte moves,
+ * so a refused copy writes nothing; iovsim_ring maps one page at a time
+ * and never touches anything but host RAM.
  */
 static u32 pcitest_dma_run(struct pcitest_state *st, u64 dst, u64 src,
 			   u32 len)
 {
-	u16 cmd = iovsim_cfg_read(st->fn, PCI_COMMAND, 2);
+	u32 status = PCITEST_DMA_DONE;
 
-	if (!(cmd & PCI_COMMAND_MASTER))
-		return PCITEST_DMA_ERR_MASTER;
 	if (!len || len > PCITEST_DMA_MAX)
 		return PCITEST_DMA_ERR_LEN;
+	if (iovsim_fn_dma_begin(st->fn))
+		return PCITEST_DMA_ERR_MASTER;
 	if (iovsim_dma_check(&st->dma, src, len) ||
 	    iovsim_dma_check(&st->dma, dst, len) ||
 	    iovsim_dma_copy(&st->dma, dst, src, len))
-		return PCITEST_DMA_ERR_FAULT;
-	return PCITEST_DMA_DONE;
+		status = PCITEST_DMA_ERR_FAULT;
+	iovsim_fn_dma_end(st->fn);
+	return status;
 }
 
 static void pcitest_dma_work(struct work_struct *work)
@@ -195,8 +196,6 @@ static u64 pcitest_bar_read(struct iovsim_fn *fn, unsigned int bar, u64 off,
 	raw_spin_lock_irqsave(&st->lock, flags);
 	if (bar == PCITEST_BAR_REGS)
 		val = pcitest_regs_read(st, off, size);
-	else if (off + size <= st->nvec * PCI_MSIX_ENTRY_SIZE)
-		val = pcitest_get((u8 *)st->msix + off, size);
 	raw_spin_unlock_irqrestore(&st->lock, flags);
 	return val;
 }
@@ -220,8 +219,6 @@ static void pcitest_bar_write(struct iovsim_fn *fn, unsigned int bar,
 		} else if (off == PCITEST_REG_DMA_CMD && size == 4) {
 			pcitest_dma_start(st, val);
 		}
-	} else if (off + size <= st->nvec * PCI_MSIX_ENTRY_SIZE) {
-		pcitest_put((u8 *)st->msix + off, size, val);
 	}
 	raw_spin_unlock_irqrestore(&st->lock, flags);
 
@@ -236,7 +233,6 @@ static void pcitest_reset(struct iovsim_fn *fn)
 
 	raw_spin_lock_irqsave(&st->lock, flags);
 	memset(st->scratch, 0, sizeof(st->scratch));
-	memset(st->msix, 0, sizeof(st->msix));
 	memset(st->dma_regs, 0, sizeof(st->dma_regs));
 	st->raised = 0;
 	/*
