@@ -23,7 +23,7 @@ if ! command -v fio >/dev/null; then
 	ktap_skip_all "fio is not installed"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 14
+ktap_set_plan 15
 
 tmp=$(mktemp -d)
 cleanup() {
