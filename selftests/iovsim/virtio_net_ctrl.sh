@@ -72,7 +72,7 @@ frames() {
 	local from=$1 to=$2 mac=$3 out
 	virtio_frames recv "$to" 100 3000 >/tmp/vnc.$$ &
 	virtio_wait_for grep -q ready /tmp/vnc.$$
-	timeout 30 virtio_frames send "$from" "$mac" 100 60,1514 >/dev/null
+	timeout 30 "$IOVSIM_SELFTEST_DIR/virtio_frames" send "$from" "$mac" 100 60,1514 >/dev/null
 	wait $!
 	out=$(tail -n 1 /tmp/vnc.$$)
 	rm -f /tmp/vnc.$$

@@ -105,7 +105,7 @@ virtio_frames recv "$if1" 200 3000 >/tmp/vnd.$$ &
 rxpid=$!
 virtio_wait_for grep -q ready /tmp/vnd.$$
 n0=$(s dright rx_dropped_nobuf)
-timeout 30 virtio_frames send "$if0" 52:54:00:bb:00:02 200 60,1514 >/dev/null
+timeout 30 "$IOVSIM_SELFTEST_DIR/virtio_frames" send "$if0" 52:54:00:bb:00:02 200 60,1514 >/dev/null
 wait "$rxpid"
 read -r _ good _ dup _ bad _ sockdrop _ <<<"$(tail -n 1 /tmp/vnd.$$)"
 rm -f /tmp/vnd.$$

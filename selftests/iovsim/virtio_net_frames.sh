@@ -55,7 +55,7 @@ run() {
 	b0=$(s "$port" rx_dropped_bufsize)
 	virtio_frames recv "$to" "$count" 3000 ${7:-} >"$tmp/rx" &
 	virtio_wait_for grep -q ready "$tmp/rx"
-	timeout 60 virtio_frames send "$from" "$dst" "$count" "$sizes" \
+	timeout 60 "$IOVSIM_SELFTEST_DIR/virtio_frames" send "$from" "$dst" "$count" "$sizes" \
 		>"$tmp/tx"
 	wait $!
 	virtio_net_settle "$txport"
