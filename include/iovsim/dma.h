@@ -67,7 +67,7 @@ struct iovsim_dma_ops {
  * A context is set up once by iovsim_dma_init_host(),
  * iovsim_dma_init_mem() or iovsim_dma_init_vfio() and is read-only
  * afterwards, so it needs no lock.  The VFIO pin cache it points to has a
- * lock of its own.
+ * lock of its own and lives until iovsim_dma_release_vfio().
  */
 struct iovsim_dma {
 	const struct iovsim_dma_ops *ops;
@@ -113,10 +113,14 @@ void iovsim_dma_init_host(struct iovsim_dma *dma);
  * @pinned: pages the cache holds pinned now
  * @hits: mappings served from the cache
  * @pins: pages pinned with vfio_pin_pages()
- * @rw_fallbacks: accesses done with vfio_dma_rw() because pinning failed
+ * @rw_fallbacks: accesses done with vfio_dma_rw() because the page was
+ *	not pinned (VFIO refused, or its range was unmapped before)
  * @invalidated: pages unpinned because user space unmapped their IOVA
+ * @raced: pins undone because an invalidation ran while they were made
  * @faults: accesses and checks refused because an IOVA of their range is
  *	not mapped in the container (never mapped, or unmapped since)
+ *
+ * The counters start from zero at each iovsim_dma_init_vfio().
  */
 struct iovsim_dma_vfio_stats {
 	u64 pinned;
@@ -124,12 +128,14 @@ struct iovsim_dma_vfio_stats {
 	u64 pins;
 	u64 rw_fallbacks;
 	u64 invalidated;
+	u64 raced;
 	u64 faults;
 };
 
 /**
  * iovsim_dma_init_vfio() - set up a DMA context on a VFIO device's IOVAs
- * @dma: the context
+ * @dma: the context: zeroed before its first use, then kept by the caller
+ *	until iovsim_dma_release_vfio()
  * @vdev: an emulated-IOMMU VFIO device (an mdev) whose ops have a
  *	@dma_unmap callback
  *
@@ -137,29 +143,42 @@ struct iovsim_dma_vfio_stats {
  * (VFIO_IOMMU_MAP_DMA).  Pages are pinned with vfio_pin_pages() on first
  * use and kept in a small per-context cache (evicted round robin); when
  * a page cannot be pinned (no CAP_IPC_LOCK and RLIMIT_MEMLOCK reached, a
- * read-only mapping written to...) the access falls back to
- * vfio_dma_rw().  IOVAs not mapped in the container fail with -EFAULT.
+ * read-only mapping written to, a range user space unmapped before...)
+ * the access falls back to vfio_dma_rw().  IOVAs not mapped in the
+ * container fail with -EFAULT.
  *
  * Caller context: the accessors of a VFIO context sleep, and VFIO serves
  * them only from the process that mapped the IOVAs or from a kernel
  * thread: use the context from the device's work item (or a kthread),
- * never from atomic context nor from another process's system call.  Use
- * it only while @vdev is open: set it up in @open_device, call
- * iovsim_dma_vfio_invalidate() from @dma_unmap, and in @close_device
- * stop every user then call iovsim_dma_fini_vfio().
+ * never from atomic context nor from another process's system call.  Call
+ * it from @open_device; call iovsim_dma_vfio_invalidate() from
+ * @dma_unmap; in @close_device stop every user, then call
+ * iovsim_dma_fini_vfio(); in @release call iovsim_dma_release_vfio().
+ * The same @dma may be opened again after iovsim_dma_fini_vfio().
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0, -ENOMEM, or -EBUSY if @dma is open already.
  */
 int iovsim_dma_init_vfio(struct iovsim_dma *dma, struct vfio_device *vdev);
 
 /**
- * iovsim_dma_fini_vfio() - tear down a VFIO DMA context
+ * iovsim_dma_fini_vfio() - close a VFIO DMA context
  * @dma: a context iovsim_dma_init_vfio() set up
  *
- * Unpins every cached page and frees the cache.  No access may be in
- * flight or start afterwards.
+ * Unpins every cached page.  No access may be in flight or start
+ * afterwards.  The context stays allocated: a @dma_unmap notification
+ * VFIO sends between @close_device and the device leaving its container
+ * still finds it, closed, and does nothing.  May sleep.
  */
 void iovsim_dma_fini_vfio(struct iovsim_dma *dma);
+
+/**
+ * iovsim_dma_release_vfio() - free a closed VFIO DMA context
+ * @dma: a context iovsim_dma_fini_vfio() closed, or never opened
+ *
+ * Call it from the VFIO device's @release, when VFIO can no longer call
+ * @dma_unmap.
+ */
+void iovsim_dma_release_vfio(struct iovsim_dma *dma);
 
 /**
  * iovsim_dma_vfio_invalidate() - forget pinned pages of an unmapped range
@@ -167,13 +186,15 @@ void iovsim_dma_fini_vfio(struct iovsim_dma *dma);
  * @iova: first IOVA user space unmapped
  * @len: length of the unmapped range
  *
- * Call it from the VFIO device's @dma_unmap callback: it unpins every
- * cached page of the range, as VFIO requires before the unmap can
- * complete, and for the next two jiffies reaches the range with
- * vfio_dma_rw() rather than pinning it again (VFIO's unmap re-checks for
- * pins after the callback).  An access already in flight keeps its page alive until it
- * ends (its data then goes to memory no longer mapped at that IOVA, as a
- * real device's DMA racing an unmap would).  May sleep.
+ * Call it from the VFIO device's @dma_unmap callback (VFIO holds its
+ * device_list_lock there): it unpins every cached page of the range, as
+ * VFIO requires before the unmap can complete, and marks the range so
+ * that it is never pinned again while the context is open; accesses to
+ * it use vfio_dma_rw() from then on (and fail once the unmap completed).
+ * A pin being made concurrently is undone by its owner.  Does nothing on
+ * a closed context.  An access already in flight keeps its page alive
+ * until it ends (its data then goes to memory no longer mapped at that
+ * IOVA, as a real device's DMA racing an unmap would).  May sleep.
  */
 void iovsim_dma_vfio_invalidate(struct iovsim_dma *dma, u64 iova, u64 len);
 

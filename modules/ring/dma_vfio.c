@@ -4,15 +4,32 @@
  * space (or to a VM) by the mdev shim reaches the IOVAs user space mapped
  * into its container.  Pages are pinned with vfio_pin_pages() and kept in
  * a small cache, so ring indexes and descriptors polled again and again
- * cost one lookup; pages that cannot be pinned are reached with
- * vfio_dma_rw() instead.  VFIO serves both only from the process that
- * mapped the IOVAs or from a kernel thread: see iovsim_dma_init_vfio().
+ * cost one lookup and are read and written with single CPU accesses;
+ * pages that cannot be pinned are reached with vfio_dma_rw() instead.
+ * VFIO serves both only from the process that mapped the IOVAs or from a
+ * kernel thread: see iovsim_dma_init_vfio().
+ *
+ * Lock order.  VFIO's type1 driver takes its iommu->lock in
+ * vfio_pin_pages(), vfio_unpin_pages() and vfio_dma_rw(), and calls the
+ * device's dma_unmap (hence iovsim_dma_vfio_invalidate()) holding its
+ * device_list_lock, which it also takes under iommu->lock.  The cache's
+ * mutex is therefore a leaf: it is never held across a call into VFIO.
+ * A pin is made unlocked and entered into the cache afterwards, unless an
+ * invalidation ran meanwhile (the generation count says so): then it is
+ * undone at once.
+ *
+ * Unmaps.  VFIO's unmap calls dma_unmap, then rechecks for pins of the
+ * range, notifying again while it finds any and BUGging after ten
+ * notifications in a row.  An invalidated range is therefore never pinned
+ * again while the context lives: its IOVAs are reached with vfio_dma_rw()
+ * from then on.  The only pins the recheck can find are those made before
+ * the invalidation and not yet entered into the cache, which their owner
+ * undoes as soon as it sees the generation change.
  */
 #include <linux/build_bug.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/iommu.h>
-#include <linux/jiffies.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -24,111 +41,162 @@
 /* Pages one context keeps pinned: a ring's three areas and a few buffers. */
 #define IOVSIM_DMA_VFIO_CACHE	16
 
-/*
- * After an invalidation, pages of the range are not pinned again for this
- * long (accesses use vfio_dma_rw() meanwhile).  VFIO's unmap calls
- * @dma_unmap, then retakes its lock and checks that nothing of the range
- * is pinned; if a pin slipped in between it notifies again, and BUGs
- * after ten retries in a row.  A device polling a page of the range could
- * otherwise re-pin it in that window each time.  The unmap completes
- * microseconds after the notification; two jiffies cover it.
- */
-#define IOVSIM_DMA_VFIO_HOLDOFF	2
+/* Invalidated ranges remembered one by one; more turn pinning off. */
+#define IOVSIM_DMA_VFIO_HELD	8
 
 /**
  * struct iovsim_dma_vfio - the pin cache of a VFIO DMA context
  * @vdev: the VFIO device whose container maps the IOVAs
- * @lock: protects @iova, @page, @next and @stats; held across
- *	vfio_pin_pages() and vfio_unpin_pages(), never while a caller
- *	copies data
+ * @lock: protects every other member; a leaf lock, never held across a
+ *	call into VFIO (see the lock order above)
+ * @open: between iovsim_dma_init_vfio() and iovsim_dma_fini_vfio()
  * @iova: page-aligned IOVA of each cache slot
  * @page: page pinned for each slot, or NULL for a free slot
  * @next: slot the next miss replaces (round robin)
- * @held_first: first page-aligned IOVA of the range not to pin again yet
- * @held_last: last IOVA of that range
- * @held_until: jiffies until which the range is held off, if @held
- * @held: a range is held off after an invalidation
+ * @gen: number of invalidations so far
+ * @held_first: first page-aligned IOVA of each invalidated range
+ * @held_last: last IOVA of each invalidated range
+ * @nr_held: ranges in @held_first and @held_last
+ * @pin_off: more ranges were invalidated than fit: pin nothing any more
  * @stats: counters for tests and debugging
  *
  * A mapping handed out by the backend holds its own reference on the
  * page, so an eviction or an invalidation may unpin the page while a copy
- * is still using it.
+ * is still using it.  The structure is freed by iovsim_dma_release_vfio()
+ * only, so that a dma_unmap notification racing the device's close finds
+ * it (closed) rather than freed memory.
  */
 struct iovsim_dma_vfio {
 	struct vfio_device *vdev;
-	struct mutex lock; /* slots, @next, @stats */
+	struct mutex lock; /* everything below */
+	bool open;
 	u64 iova[IOVSIM_DMA_VFIO_CACHE];
 	struct page *page[IOVSIM_DMA_VFIO_CACHE];
 	unsigned int next;
-	u64 held_first;
-	u64 held_last;
-	unsigned long held_until;
-	bool held;
+	u64 gen;
+	u64 held_first[IOVSIM_DMA_VFIO_HELD];
+	u64 held_last[IOVSIM_DMA_VFIO_HELD];
+	unsigned int nr_held;
+	bool pin_off;
 	struct iovsim_dma_vfio_stats stats;
 };
 
-/* May @iova be pinned now?  @v->lock held. */
-static bool iovsim_dma_vfio_may_pin(struct iovsim_dma_vfio *v, u64 iova)
+/* May the page at page-aligned @iova be pinned?  @v->lock held. */
+static bool iovsim_dma_vfio_may_pin(const struct iovsim_dma_vfio *v,
+				    u64 iova)
 {
-	if (!v->held || iova < v->held_first || iova > v->held_last)
-		return true;
-	if (time_before(jiffies, v->held_until))
+	unsigned int i;
+
+	if (!v->open || v->pin_off)
 		return false;
-	v->held = false;
+	for (i = 0; i < v->nr_held; i++)
+		if (iova + (PAGE_SIZE - 1) >= v->held_first[i] &&
+		    iova <= v->held_last[i])
+			return false;
 	return true;
 }
 
-/* Unpin slot @i; @v->lock held. */
-static void iovsim_dma_vfio_drop(struct iovsim_dma_vfio *v, unsigned int i)
+/* Remember [@first, @last] as never to be pinned again; @v->lock held. */
+static void iovsim_dma_vfio_hold(struct iovsim_dma_vfio *v, u64 first,
+				 u64 last)
 {
-	vfio_unpin_pages(v->vdev, v->iova[i], 1);
-	v->page[i] = NULL;
-	v->stats.pinned--;
+	unsigned int i;
+
+	for (i = 0; i < v->nr_held; i++) {
+		/* Overlapping or adjacent: widen that range. */
+		if ((v->held_last[i] == U64_MAX ||
+		     first <= v->held_last[i] + 1) &&
+		    (last == U64_MAX || last + 1 >= v->held_first[i])) {
+			v->held_first[i] = min(v->held_first[i], first);
+			v->held_last[i] = max(v->held_last[i], last);
+			return;
+		}
+	}
+	if (v->nr_held == IOVSIM_DMA_VFIO_HELD) {
+		v->pin_off = true;
+		return;
+	}
+	v->held_first[v->nr_held] = first;
+	v->held_last[v->nr_held] = last;
+	v->nr_held++;
 }
 
 /*
  * The page at page-aligned @iova with a reference of the caller's own:
- * from the cache, else pinned into it.  -EOPNOTSUPP when VFIO does not
- * pin it (unmapped IOVA, no lock budget, read-only mapping...): the
- * caller then tries vfio_dma_rw(), which tells the cases apart.
+ * from the cache, else pinned into it.  -EOPNOTSUPP when it is not pinned
+ * (unmapped IOVA, no lock budget, read-only mapping, a range unmapped
+ * before...): the caller then tries vfio_dma_rw(), which tells the cases
+ * apart.
  */
 static int iovsim_dma_vfio_get(struct iovsim_dma_vfio *v, u64 iova,
 			       struct page **pagep)
 {
-	struct page *page;
+	struct page *page, *cached = NULL;
+	u64 gen, victim = 0;
+	bool evict = false;
 	unsigned int i;
 	int ret;
 
 	mutex_lock(&v->lock);
 	for (i = 0; i < IOVSIM_DMA_VFIO_CACHE; i++) {
 		if (v->page[i] && v->iova[i] == iova) {
-			page = v->page[i];
 			v->stats.hits++;
-			goto found;
+			get_page(v->page[i]);
+			*pagep = v->page[i];
+			mutex_unlock(&v->lock);
+			return 0;
 		}
 	}
-
 	if (!iovsim_dma_vfio_may_pin(v, iova)) {
 		mutex_unlock(&v->lock);
 		return -EOPNOTSUPP;
 	}
+	gen = v->gen;
+	mutex_unlock(&v->lock);
+
 	ret = vfio_pin_pages(v->vdev, iova, 1, IOMMU_READ | IOMMU_WRITE,
 			     &page);
-	if (ret != 1) {
+	if (ret != 1)
+		return -EOPNOTSUPP;
+
+	mutex_lock(&v->lock);
+	if (v->gen != gen || !v->open) {
+		/* Invalidated (or closed) while pinning: undo, keep nothing. */
+		v->stats.raced++;
 		mutex_unlock(&v->lock);
+		vfio_unpin_pages(v->vdev, iova, 1);
 		return -EOPNOTSUPP;
 	}
-	i = v->next;
-	v->next = (i + 1) % IOVSIM_DMA_VFIO_CACHE;
-	if (v->page[i])
-		iovsim_dma_vfio_drop(v, i);
-	v->iova[i] = iova;
-	v->page[i] = page;
-	v->stats.pins++;
-	v->stats.pinned++;
-found:
-	get_page(page);
+	for (i = 0; i < IOVSIM_DMA_VFIO_CACHE; i++) {
+		/* Another thread pinned it meanwhile: use that pin. */
+		if (v->page[i] && v->iova[i] == iova) {
+			cached = v->page[i];
+			get_page(cached);
+			break;
+		}
+	}
+	if (!cached) {
+		i = v->next;
+		v->next = (i + 1) % IOVSIM_DMA_VFIO_CACHE;
+		if (v->page[i]) {
+			evict = true;
+			victim = v->iova[i];
+			v->stats.pinned--;
+		}
+		v->iova[i] = iova;
+		v->page[i] = page;
+		v->stats.pins++;
+		v->stats.pinned++;
+		get_page(page);
+	}
 	mutex_unlock(&v->lock);
+
+	if (cached) {
+		vfio_unpin_pages(v->vdev, iova, 1);
+		page = cached;
+	}
+	if (evict)
+		vfio_unpin_pages(v->vdev, victim, 1);
 	*pagep = page;
 	return 0;
 }
@@ -202,16 +270,31 @@ static const struct iovsim_dma_ops iovsim_dma_vfio_ops = {
 
 int iovsim_dma_init_vfio(struct iovsim_dma *dma, struct vfio_device *vdev)
 {
-	struct iovsim_dma_vfio *v;
+	struct iovsim_dma_vfio *v = dma->vfio;
 
 	/* page_address() of a pinned page must be its mapping. */
 	BUILD_BUG_ON(IS_ENABLED(CONFIG_HIGHMEM));
 
-	v = kzalloc(sizeof(*v), GFP_KERNEL);
-	if (!v)
-		return -ENOMEM;
+	if (!v) {
+		v = kzalloc(sizeof(*v), GFP_KERNEL);
+		if (!v)
+			return -ENOMEM;
+		mutex_init(&v->lock);
+	}
+	mutex_lock(&v->lock);
+	if (WARN_ON_ONCE(v->open)) {
+		mutex_unlock(&v->lock);
+		return -EBUSY;
+	}
+	/* A new open: a new container, nothing held, fresh counters. */
 	v->vdev = vdev;
-	mutex_init(&v->lock);
+	v->open = true;
+	v->next = 0;
+	v->nr_held = 0;
+	v->pin_off = false;
+	memset(&v->stats, 0, sizeof(v->stats));
+	mutex_unlock(&v->lock);
+
 	dma->ops = &iovsim_dma_vfio_ops;
 	dma->mem_base = NULL;
 	dma->mem_size = 0;
@@ -220,51 +303,77 @@ int iovsim_dma_init_vfio(struct iovsim_dma *dma, struct vfio_device *vdev)
 }
 EXPORT_SYMBOL_GPL(iovsim_dma_init_vfio);
 
+/*
+ * Take every cached page of [@first, @last] out of the cache into @iova
+ * and return how many; @v->lock held.
+ */
+static unsigned int iovsim_dma_vfio_take(struct iovsim_dma_vfio *v,
+					 u64 first, u64 last, u64 *iova)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < IOVSIM_DMA_VFIO_CACHE; i++) {
+		if (v->page[i] && v->iova[i] >= first && v->iova[i] <= last) {
+			iova[n++] = v->iova[i];
+			v->page[i] = NULL;
+			v->stats.pinned--;
+		}
+	}
+	return n;
+}
+
 void iovsim_dma_fini_vfio(struct iovsim_dma *dma)
 {
 	struct iovsim_dma_vfio *v = dma->vfio;
-	unsigned int i;
+	u64 iova[IOVSIM_DMA_VFIO_CACHE];
+	unsigned int i, n;
 
 	if (!v)
 		return;
 	mutex_lock(&v->lock);
-	for (i = 0; i < IOVSIM_DMA_VFIO_CACHE; i++)
-		if (v->page[i])
-			iovsim_dma_vfio_drop(v, i);
+	v->open = false;
+	v->gen++;
+	n = iovsim_dma_vfio_take(v, 0, U64_MAX, iova);
 	mutex_unlock(&v->lock);
+	for (i = 0; i < n; i++)
+		vfio_unpin_pages(v->vdev, iova[i], 1);
+}
+EXPORT_SYMBOL_GPL(iovsim_dma_fini_vfio);
+
+void iovsim_dma_release_vfio(struct iovsim_dma *dma)
+{
+	struct iovsim_dma_vfio *v = dma->vfio;
+
+	if (!v)
+		return;
+	WARN_ON_ONCE(v->open);
 	mutex_destroy(&v->lock);
 	kfree(v);
 	dma->vfio = NULL;
 }
-EXPORT_SYMBOL_GPL(iovsim_dma_fini_vfio);
+EXPORT_SYMBOL_GPL(iovsim_dma_release_vfio);
 
 void iovsim_dma_vfio_invalidate(struct iovsim_dma *dma, u64 iova, u64 len)
 {
 	struct iovsim_dma_vfio *v = dma->vfio;
-	u64 start = iova & PAGE_MASK;
-	unsigned int i;
+	u64 first = iova & PAGE_MASK, last, taken[IOVSIM_DMA_VFIO_CACHE];
+	unsigned int i, n;
 
 	if (!v || !len)
 		return;
+	last = iova + (len - 1) < iova ? U64_MAX : iova + (len - 1);
 	mutex_lock(&v->lock);
-	if (v->held) {
-		/* Two unmaps in a row: hold off both (and what lies between). */
-		v->held_first = min(v->held_first, start);
-		v->held_last = max(v->held_last, iova + (len - 1));
-	} else {
-		v->held_first = start;
-		v->held_last = iova + (len - 1);
+	if (!v->open) {
+		mutex_unlock(&v->lock);
+		return;
 	}
-	v->held_until = jiffies + IOVSIM_DMA_VFIO_HOLDOFF;
-	v->held = true;
-	for (i = 0; i < IOVSIM_DMA_VFIO_CACHE; i++) {
-		if (v->page[i] && v->iova[i] >= start &&
-		    v->iova[i] <= iova + (len - 1)) {
-			iovsim_dma_vfio_drop(v, i);
-			v->stats.invalidated++;
-		}
-	}
+	v->gen++;
+	iovsim_dma_vfio_hold(v, first, last);
+	n = iovsim_dma_vfio_take(v, first, last, taken);
+	v->stats.invalidated += n;
 	mutex_unlock(&v->lock);
+	for (i = 0; i < n; i++)
+		vfio_unpin_pages(v->vdev, taken[i], 1);
 }
 EXPORT_SYMBOL_GPL(iovsim_dma_vfio_invalidate);
 
@@ -273,6 +382,10 @@ void iovsim_dma_vfio_get_stats(struct iovsim_dma *dma,
 {
 	struct iovsim_dma_vfio *v = dma->vfio;
 
+	if (!v) {
+		memset(stats, 0, sizeof(*stats));
+		return;
+	}
 	mutex_lock(&v->lock);
 	*stats = v->stats;
 	mutex_unlock(&v->lock);

@@ -334,13 +334,10 @@ TEST_F(vfio, out_of_range)
  * unmapped range.  A device thread writes into the mapping all along, as
  * a polling device model does; once the unmap returned, every DMA it
  * starts to the range fails and is counted, nothing reaches the old
- * buffer any more, and VFIO notified the device once only: no page
- * of the range was pinned again while the unmap ran (what the two-jiffy
- * hold-off of iovsim_dma_vfio_invalidate() is for: VFIO notifies again
- * when it finds a pin, and BUGs after ten notifications in a row).  The
- * re-pin is a race: with the hold-off removed this test still passed in
- * the runs made so far, so that assertion guards, it does not prove.  A
- * new mapping at the same IOVA is then what the device reaches.
+ * buffer any more, and VFIO notified the device once only.  The range is
+ * never pinned again (VFIO notifies again while it finds a pin, and BUGs
+ * after ten notifications in a row): a new mapping at the same IOVA is
+ * what the device then reaches, through vfio_dma_rw(), with no new pin.
  */
 #define POLL_OFF	(PAGE + 8)
 #define POLL_LEN	64u
@@ -348,7 +345,7 @@ TEST_F(vfio, out_of_range)
 TEST_F(vfio, unmap_ends_device_access)
 {
 	__u8 *b, *after = malloc(BUF_SIZE);
-	__u64 unmaps, faults;
+	__u64 unmaps, faults, pins, rw;
 	unsigned int i;
 
 	ASSERT_NE(NULL, after);
@@ -391,6 +388,8 @@ TEST_F(vfio, unmap_ends_device_access)
 	EXPECT_EQ(-EFAULT, run(&self->io, VDT_CHECK, IOVA_A, 0, 1));
 	EXPECT_EQ(faults + 3, self->io.res->faults);
 	EXPECT_EQ(0, memcmp(after, self->a, BUF_SIZE));
+	pins = self->io.res->pins;
+	rw = self->io.res->rw_fallbacks;
 
 	/* A new mapping at the same IOVA: its pages, not the old ones. */
 	b = buf_alloc(77);
@@ -401,7 +400,14 @@ TEST_F(vfio, unmap_ends_device_access)
 	ASSERT_EQ(0, run(&self->io, VDT_WRITE, IOVA_A + 5, 0, 8));
 	EXPECT_EQ(0, memcmp(b + 5, self->io.cmd->data, 8));
 	EXPECT_EQ(faults + 3, self->io.res->faults);
+	EXPECT_EQ(pins, self->io.res->pins);
+	EXPECT_EQ(0, self->io.res->pinned);
+	EXPECT_LT(rw, self->io.res->rw_fallbacks);
 	EXPECT_EQ(0, memcmp(after, self->a, BUF_SIZE));
+	/* Unmapping the new mapping: no pin of it, no notification. */
+	ASSERT_EQ(0, dma_unmap(self->container, IOVA_A, BUF_SIZE));
+	ASSERT_EQ(0, run(&self->io, VDT_POLL_STOP, 0, 0, 0));
+	EXPECT_EQ(unmaps + 1, self->io.res->unmaps);
 	munmap(b, BUF_SIZE);
 	free(after);
 }

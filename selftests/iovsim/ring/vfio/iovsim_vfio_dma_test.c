@@ -7,7 +7,7 @@
  * and copy them: each command written to the device file is run through
  * an iovsim VFIO DMA context in a work item, as a device model does, and
  * its result is read back.  The device's dma_unmap callback invalidates
- * the context's pin cache.  selftests/iovsim/ring_vfio.sh drives it.
+ * the context's pin cache; its release frees the context.  selftests/iovsim/ring_vfio.sh drives it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -267,6 +267,7 @@ static ssize_t vdt_read(struct vfio_device *vdev, char __user *buf,
 	d->res.pins = st.pins;
 	d->res.rw_fallbacks = st.rw_fallbacks;
 	d->res.invalidated = st.invalidated;
+	d->res.raced = st.raced;
 	d->res.faults = st.faults;
 	d->res.unmaps = atomic64_read(&d->unmaps);
 	if (copy_to_user(buf, &d->res, count))
@@ -279,6 +280,7 @@ static void vdt_release(struct vfio_device *vdev)
 {
 	struct vdt_dev *d = container_of(vdev, struct vdt_dev, vdev);
 
+	iovsim_dma_release_vfio(&d->dma);
 	mutex_destroy(&d->lock);
 	iovsim_vfio_release_free(vdev);
 }

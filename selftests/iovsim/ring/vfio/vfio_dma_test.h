@@ -58,6 +58,7 @@ struct vdt_result {
 	__u64 pins;
 	__u64 rw_fallbacks;
 	__u64 invalidated;
+	__u64 raced;
 	__u64 faults;
 	__u64 unmaps;		/* dma_unmap notifications the device got */
 	__u64 poll_ok;		/* VDT_POLL_STOP: writes that succeeded */
