@@ -12,8 +12,9 @@
  * (iovsim_irq_deliver()).
  *
  * The latch is the chip's pending state, as genirq sees it: disable_irq()
- * masks at once (IRQ_DISABLE_UNLAZY), so a raise while an IRQ is disabled
- * or masked stays latched and is delivered on enable_irq() or unmask;
+ * masks at once (the chip's ->irq_disable masks, so genirq never disables
+ * lazily), so a raise while an IRQ is disabled or masked stays latched and
+ * is delivered on enable_irq() or unmask;
  * irq_get_irqchip_state() reports it (PENDING) and reports a delivery
  * under way (ACTIVE), which synchronize_irq() waits for; a raise genirq
  * itself had to set aside (IRQS_PENDING) comes back through
@@ -141,8 +142,17 @@ static int iovsim_irq_get_irqchip_state(struct irq_data *d,
 	}
 }
 
+/*
+ * ->irq_disable and ->irq_enable are the mask and unmask: masking costs two
+ * bit operations, and raises are best kept in our latch.  A chip without
+ * ->irq_disable is disabled lazily unless the IRQ has IRQ_DISABLE_UNLAZY,
+ * and genirq clears that setting on the IRQ's last free_irq(), so a driver
+ * bound a second time would get lazy disables.
+ */
 static struct irq_chip iovsim_irq_chip = {
 	.name			= "iovsim",
+	.irq_disable		= iovsim_irq_mask,
+	.irq_enable		= iovsim_irq_unmask,
 	.irq_mask		= iovsim_irq_mask,
 	.irq_unmask		= iovsim_irq_unmask,
 	.irq_retrigger		= iovsim_irq_retrigger,
@@ -153,8 +163,6 @@ static int iovsim_irq_map(struct irq_domain *d, unsigned int virq,
 			  irq_hw_number_t hwirq)
 {
 	irq_set_chip_and_handler(virq, &iovsim_irq_chip, handle_simple_irq);
-	/* Masking costs two bit operations: keep raises in our latch. */
-	irq_set_status_flags(virq, IRQ_DISABLE_UNLAZY);
 	return 0;
 }
 
