@@ -133,6 +133,51 @@ iovsim_tree_modules() {
 		"$IOVSIM_TOP/modules/Kbuild"
 }
 
+# Modules of the tree (and its test modules) that were loaded before a
+# test ran, in load order, and "name=value" for each readable parameter
+# they had: iovsim_preloaded_unload records and unloads them, newest
+# first; iovsim_preloaded_restore loads them again with those values.
+# Functions created through configfs are not restored.
+IOVSIM_PRELOADED=()
+declare -A IOVSIM_PRELOADED_PARAMS
+
+iovsim_preloaded_unload() {
+	local m p params i
+	IOVSIM_PRELOADED=()
+	for m in $(cut -d ' ' -f 1 /proc/modules | tac); do
+		case "$m" in iovsim_*) ;; *) continue ;; esac
+		IOVSIM_PRELOADED+=("$m")
+		params=
+		for p in /sys/module/"$m"/parameters/*; do
+			[ -r "$p" ] || continue
+			params="$params ${p##*/}=$(<"$p")"
+		done
+		IOVSIM_PRELOADED_PARAMS[$m]=$params
+	done
+	for ((i = ${#IOVSIM_PRELOADED[@]} - 1; i >= 0; i--)); do
+		if ! rmmod "${IOVSIM_PRELOADED[$i]}"; then
+			echo "${IOVSIM_PRELOADED[$i]} is loaded and in use: unload it to run the iovsim selftests" >&2
+			return 1
+		fi
+	done
+}
+
+iovsim_preloaded_restore() {
+	local m file ret=0
+	for m in "${IOVSIM_PRELOADED[@]}"; do
+		iovsim_module_loaded "$m" && continue
+		file=$(iovsim_module_file "$m")
+		# shellcheck disable=SC2086 # one word per parameter
+		if [ -n "$file" ]; then
+			insmod "$file" ${IOVSIM_PRELOADED_PARAMS[$m]} || ret=1
+		else
+			modprobe "$m" ${IOVSIM_PRELOADED_PARAMS[$m]} || ret=1
+		fi
+	done
+	IOVSIM_PRELOADED=()
+	return "$ret"
+}
+
 # Path of a module's .ko in the build tree, or nothing.
 iovsim_module_file() {
 	find "$IOVSIM_BUILD" -name "$1.ko" -print -quit 2>/dev/null

@@ -18,33 +18,12 @@ mapfile -t modules < <(iovsim_tree_modules)
 ktap_print_header
 ktap_set_plan $((${#modules[@]} * 2))
 
-# Modules found loaded, in load order, with "name=value" of every
-# readable parameter.
-found=()
-declare -A found_params
-for m in "${modules[@]}"; do
-	iovsim_module_loaded "$m" || continue
-	found+=("$m")
-	params=
-	for p in /sys/module/"$m"/parameters/*; do
-		[ -r "$p" ] || continue
-		params="$params ${p##*/}=$(<"$p")"
-	done
-	found_params[$m]=$params
-done
-for ((i = ${#found[@]} - 1; i >= 0; i--)); do
-	if ! rmmod "${found[$i]}"; then
-		ktap_exit_fail_msg "${found[$i]} is loaded and in use: cannot test loading it"
-	fi
-done
+if ! iovsim_preloaded_unload; then
+	ktap_exit_fail_msg "an iovsim module is loaded and in use: cannot test loading it"
+fi
 restore() {
-	local m
 	iovsim_unload_all
-	for m in "${found[@]}"; do
-		# shellcheck disable=SC2086 # one word per parameter
-		iovsim_module_loaded "$m" || insmod "$(iovsim_module_file "$m")" ${found_params[$m]} ||
-			modprobe "$m" ${found_params[$m]}
-	done
+	iovsim_preloaded_restore
 }
 trap restore EXIT
 

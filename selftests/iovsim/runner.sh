@@ -19,6 +19,11 @@
 # a kernel bug is pinned to the test that caused it. The exit status is 0
 # only when every test passed or skipped.
 #
+# Each test loads the modules with its own parameters, so iovsim modules
+# that were loaded before the run are unloaded first and loaded again
+# after it, with the parameter values they had (configfs-made functions
+# are not restored). A module in use stops the run, as a failure.
+#
 #   runner.sh TEST...       run the tests (names in this directory, or paths)
 
 set -u
@@ -53,9 +58,17 @@ kernel_log_since() {
 	dmesg | awk -v m="$1" 'seen { print } index($0, m) { seen = 1 }'
 }
 
+. "$here/lib.sh"
+
 echo "TAP version 13"
 echo "1..$#"
 echo "# timeout set to $timeout_s"
+
+if [ -n "$checks" ] && ! iovsim_preloaded_unload; then
+	echo "Bail out! iovsim modules are loaded and in use"
+	exit 1
+fi
+trap 'iovsim_preloaded_restore' EXIT
 
 if kmemleak_usable; then
 	# Whatever boot leaked (or what was there before us) is not ours.
