@@ -196,8 +196,6 @@ struct iovsim_vdev_pci_cfg_op {
  * @isr: ISR status bits not yet read
  * @resetting: a reset is in progress (status reads back non-zero)
  * @nvec: MSI-X table size
- * @msix_cap: offset of the MSI-X capability
- * @msix: MSI-X table, as plain storage
  * @pci_cfg_cap: offset of the VIRTIO_PCI_CAP_PCI_CFG capability
  * @reset_work: completes a reset in process context
  * @pci_cfg_lock: protects @pci_cfg_ops, @pci_cfg_head, @pci_cfg_len,
@@ -238,8 +236,6 @@ struct iovsim_vdev {
 	u8 isr;
 	bool resetting;
 	unsigned int nvec;
-	unsigned int msix_cap;
-	u32 *msix;
 	unsigned int pci_cfg_cap;
 	struct work_struct reset_work;
 	raw_spinlock_t pci_cfg_lock;	/* the pci_cfg_* fields below */

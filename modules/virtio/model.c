@@ -182,34 +182,20 @@ static u64 vdev_bar_read(struct iovsim_fn *fn, unsigned int bar, u64 off,
 			 unsigned int size)
 {
 	struct iovsim_vdev *vdev = iovsim_fn_priv(fn);
-	unsigned long flags;
-	u64 val = 0;
 
+	/* The MSI-X table and PBA (their own BAR) are the host's. */
 	if (bar == IOVSIM_VIRTIO_BAR)
 		return vdev_regs_read(vdev, off, size, false);
-	if (bar == IOVSIM_VIRTIO_MSIX_BAR &&
-	    off + size <= vdev->nvec * PCI_MSIX_ENTRY_SIZE) {
-		spin_lock_irqsave(&vdev->lock, flags);
-		val = get_le((u8 *)vdev->msix + off, size);
-		spin_unlock_irqrestore(&vdev->lock, flags);
-	}
-	return val;
+	return 0;
 }
 
 static void vdev_bar_write(struct iovsim_fn *fn, unsigned int bar, u64 off,
 			   unsigned int size, u64 val)
 {
 	struct iovsim_vdev *vdev = iovsim_fn_priv(fn);
-	unsigned long flags;
 
-	if (bar == IOVSIM_VIRTIO_BAR) {
+	if (bar == IOVSIM_VIRTIO_BAR)
 		vdev_regs_write(vdev, off, size, val);
-	} else if (bar == IOVSIM_VIRTIO_MSIX_BAR &&
-		   off + size <= vdev->nvec * PCI_MSIX_ENTRY_SIZE) {
-		spin_lock_irqsave(&vdev->lock, flags);
-		put_le((u8 *)vdev->msix + off, size, val);
-		spin_unlock_irqrestore(&vdev->lock, flags);
-	}
 }
 
 /*
@@ -304,21 +290,21 @@ static void vdev_cfg_write(struct iovsim_fn *fn, unsigned int where,
 		queue_work(system_wq, &vdev->pci_cfg_work);
 }
 
-/* Sets @isr; true if MSI-X can deliver @vector now. */
+/*
+ * Sets @isr; true if @vector is one of the function's.  Whether MSI-X may
+ * send it now (MSI-X Enable, Function Mask, the entry's Mask bit, Bus
+ * Master Enable, D0) is the host's to decide: a masked vector is held
+ * pending and sent on unmask, as the PCI specification has it.
+ */
 static bool vdev_latch(struct iovsim_vdev *vdev, u16 vector, u8 isr)
 {
 	unsigned long flags;
-	u16 ctrl;
 
 	spin_lock_irqsave(&vdev->lock, flags);
 	vdev->isr |= isr;
 	spin_unlock_irqrestore(&vdev->lock, flags);
 
-	if (vector == VIRTIO_MSI_NO_VECTOR || vector >= vdev->nvec)
-		return false;
-	ctrl = iovsim_cfg_read(vdev->fn, vdev->msix_cap + PCI_MSIX_FLAGS, 2);
-	return (ctrl & (PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL)) ==
-	       PCI_MSIX_FLAGS_ENABLE;
+	return vector != VIRTIO_MSI_NO_VECTOR && vector < vdev->nvec;
 }
 
 /**
@@ -327,9 +313,9 @@ static bool vdev_latch(struct iovsim_vdev *vdev, u16 vector, u8 isr)
  * @vector: MSI-X vector, or VIRTIO_MSI_NO_VECTOR
  * @isr: ISR status bit to set (VIRTIO_PCI_ISR_*)
  *
- * Any context; the handler runs later, in hard interrupt context.
- * Nothing is sent while MSI-X is disabled or masked as a whole; per-entry
- * mask bits are storage only.
+ * Any context; the handler runs later, in hard interrupt context.  While
+ * MSI-X is disabled or masked (as a whole or the vector's entry), the
+ * host holds the vector pending and sends it once unmasked.
  */
 void iovsim_vdev_raise(struct iovsim_vdev *vdev, u16 vector, u8 isr)
 {
@@ -408,7 +394,6 @@ static int vdev_build(struct iovsim_vdev *vdev)
 				  IOVSIM_VIRTIO_PBA_OFF);
 	if (ret < 0)
 		return ret;
-	vdev->msix_cap = ret;
 
 	ret = vdev_add_cap(fn, VIRTIO_PCI_CAP_COMMON_CFG,
 			   IOVSIM_VIRTIO_COMMON_OFF, IOVSIM_VIRTIO_COMMON_LEN,
@@ -477,11 +462,6 @@ struct iovsim_vdev *iovsim_vdev_alloc(const struct iovsim_vdev_ops *ops,
 	vdev->features = iovsim_virtio_transport_features() | ops->features;
 	vdev->config_vector = VIRTIO_MSI_NO_VECTOR;
 	vdev->nvec = nr_queues + 1;
-	vdev->msix = kcalloc(vdev->nvec, PCI_MSIX_ENTRY_SIZE, GFP_KERNEL);
-	if (!vdev->msix) {
-		kfree(vdev);
-		return ERR_PTR(-ENOMEM);
-	}
 	for (i = 0; i < nr_queues; i++) {
 		ret = iovsim_vq_init(vdev, &vdev->vqs[i], i);
 		if (ret) {
@@ -546,6 +526,5 @@ void iovsim_vdev_free(struct iovsim_vdev *vdev)
 		vdev->ops->destroy(vdev);
 	for (i = 0; i < vdev->nr_queues; i++)
 		iovsim_vq_free(&vdev->vqs[i]);
-	kfree(vdev->msix);
 	kfree(vdev);
 }

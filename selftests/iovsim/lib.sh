@@ -269,7 +269,7 @@ write_errno() {
 }
 
 # iovsim_check NAME CMD...: one KTAP result from a command's status (as
-# ktap_test_result; kept for the tests that call it).
+# ktap_test_result); returns 1 when the check failed.
 iovsim_check() {
 	local name=$1
 	shift
@@ -277,6 +277,7 @@ iovsim_check() {
 		ktap_test_pass "$name"
 	else
 		ktap_test_fail "$name"
+		return 1
 	fi
 }
 
