@@ -144,6 +144,7 @@ declare -A IOVSIM_PRELOADED_PARAMS
 iovsim_preloaded_unload() {
 	local m p params i
 	IOVSIM_PRELOADED=()
+	[ -r /proc/modules ] || return 0
 	for m in $(cut -d ' ' -f 1 /proc/modules | tac); do
 		case "$m" in iovsim_*) ;; *) continue ;; esac
 		IOVSIM_PRELOADED+=("$m")
