@@ -37,9 +37,24 @@ struct iovsim_model_cfs;
  *	rules as @bar_read.
  * @reset: function-level reset, on a write of Initiate FLR.  The host has
  *	already restored the configuration space to its state at
- *	iovsim_fn_add() time; the model resets its own registers.  Context:
- *	see below.  Optional; a function whose model has it advertises FLR
- *	in its PCI Express capability.
+ *	iovsim_fn_add() time, dropped the pending interrupts and reset the
+ *	MSI-X table; the model resets its own registers.  Context: see
+ *	below.  Optional; a function whose model has it advertises FLR in
+ *	its PCI Express capability.
+ * @quiesce: second half of a function-level reset, after @reset: stop,
+ *	or wait for, everything the model still has under way for the state
+ *	before the reset (work items, timers) that could DMA or raise an
+ *	interrupt, and return once it is over.  Called from a work item of
+ *	the host (system_unbound_wq), no host lock held; may sleep, but
+ *	must not wait for anything that waits for the reset to complete:
+ *	the function's pci_dev lock, a user-space configuration access, a
+ *	configuration read of the function reading something other than
+ *	all-ones.  Until the host is done the function answers
+ *	configuration reads with all-ones and discards writes (so the PCI
+ *	core's FLR waits for it), iovsim_fn_dma_begin() refuses and raises
+ *	are dropped; after @quiesce the host waits for the transfers still
+ *	between iovsim_fn_dma_begin() and iovsim_fn_dma_end(), and drops
+ *	what was raised meanwhile.  Optional.
  * @release: the last reference to the function is gone: free the model's
  *	private data.  Process context.  Optional.
  *
@@ -65,6 +80,7 @@ struct iovsim_fn_ops {
 	void (*bar_write)(struct iovsim_fn *fn, unsigned int bar, u64 off,
 			  unsigned int size, u64 val);
 	void (*reset)(struct iovsim_fn *fn);
+	void (*quiesce)(struct iovsim_fn *fn);
 	void (*release)(struct iovsim_fn *fn);
 };
 

@@ -523,6 +523,8 @@ static int iovsim_pci_read(struct pci_bus *bus, unsigned int devfn, int where,
 	if (!fn) {
 		PCI_SET_ERROR_RESPONSE(val);
 		ret = PCIBIOS_DEVICE_NOT_FOUND;
+	} else if (READ_ONCE(fn->resetting)) {
+		PCI_SET_ERROR_RESPONSE(val);	/* not ready: in an FLR */
 	} else {
 		raw_spin_lock_irqsave(&fn->cfg_lock, flags);
 		*val = cfg_get(fn->cfg->data, where, size);
@@ -599,6 +601,11 @@ static int iovsim_pci_write(struct pci_bus *bus, unsigned int devfn,
 	cfg = fn->cfg;
 
 	raw_spin_lock_irqsave(&fn->cfg_lock, flags);
+	if (fn->resetting) {	/* an FLR discards requests */
+		raw_spin_unlock_irqrestore(&fn->cfg_lock, flags);
+		rcu_read_unlock();
+		return PCIBIOS_SUCCESSFUL;
+	}
 	old = cfg_get(cfg->data, dw, 4);
 	for (i = 0; i < size; i++) {
 		unsigned int a = where + i;
@@ -610,14 +617,16 @@ static int iovsim_pci_write(struct pci_bus *bus, unsigned int devfn,
 	cfg_fixup(fn, dw, old);
 	new = cfg_get(cfg->data, dw, 4);
 	flr = cfg_flr_requested(fn, dw, new);
-	if (flr)
+	if (flr) {
 		memcpy(cfg->data, cfg->init, IOVSIM_CFG_SIZE);
+		WRITE_ONCE(fn->resetting, true);
+	}
 	raw_spin_unlock_irqrestore(&fn->cfg_lock, flags);
 	/* Bus Master Enable, MSI-X Enable or the D-state may free raises. */
 	iovsim_fn_irqs_cfg_written(fn);
 
 	if (flr)
-		fn->ops->reset(fn);
+		iovsim_fn_flr(fn);
 	else if (fn->ops->cfg_write)
 		fn->ops->cfg_write(fn, dw, old, new);
 	rcu_read_unlock();

@@ -31,6 +31,44 @@ static void __iovsim_fn_put(struct iovsim_fn *fn)
 	kref_put(&fn->ref, iovsim_fn_release);
 }
 
+/*
+ * Function-level reset, the part that may sleep: the model stops what it
+ * has under way, the DMA transfers in flight end, raises from before the
+ * reset are dropped, then the function answers again.  On
+ * system_unbound_wq: a model's quiesce may wait for its own work items,
+ * which must not be queued behind this one, and may flush work of
+ * workqueues that are not WQ_MEM_RECLAIM.
+ */
+static void iovsim_fn_reset_work(struct work_struct *work)
+{
+	struct iovsim_fn *fn = container_of(work, struct iovsim_fn,
+					    reset_work);
+
+	if (fn->ops->quiesce)
+		fn->ops->quiesce(fn);
+	wait_var_event(&fn->dma_active, !atomic_read(&fn->dma_active));
+	/* raisers that saw the function before the reset are gone */
+	synchronize_rcu();
+	irq_work_sync(&fn->irq_work);
+	iovsim_fn_irqs_drop(fn);
+	/* the latch empty before the function answers: pairs with raisers */
+	smp_mb();
+	WRITE_ONCE(fn->resetting, false);
+}
+
+/*
+ * A configuration write started a function-level reset: the space is
+ * restored and fn->resetting set under cfg_lock.  Called by the pci_ops
+ * write under rcu_read_lock(), in its atomic context.
+ */
+void iovsim_fn_flr(struct iovsim_fn *fn)
+{
+	smp_mb();	/* resetting before the DMA count and the latch */
+	iovsim_fn_irqs_reset(fn);
+	fn->ops->reset(fn);
+	queue_work(system_unbound_wq, &fn->reset_work);
+}
+
 /**
  * iovsim_fn_alloc() - allocate a function for a model to build
  * @owner: the model's module (THIS_MODULE)
@@ -62,6 +100,7 @@ struct iovsim_fn *iovsim_fn_alloc(struct module *owner,
 	fn->devfn = -1;
 	fn->driver = "none";
 	raw_spin_lock_init(&fn->cfg_lock);
+	INIT_WORK(&fn->reset_work, iovsim_fn_reset_work);
 
 	ret = iovsim_cfg_init(fn);
 	if (ret) {
@@ -123,6 +162,7 @@ err_unlock:
 	pci_unlock_rescan_remove();
 	iovsim_fn_irqs_kill(fn);
 	synchronize_rcu();
+	flush_work(&fn->reset_work);
 	iovsim_fn_irqs_free(fn);
 	__iovsim_fn_put(fn);
 	return ret;
@@ -156,6 +196,7 @@ void iovsim_fn_remove(struct iovsim_fn *fn)
 
 	iovsim_fn_irqs_kill(fn);
 	synchronize_rcu();
+	flush_work(&fn->reset_work);	/* a reset the core did not wait for */
 	iovsim_fn_irqs_free(fn);
 	fn->devfn = -1;
 
@@ -273,8 +314,10 @@ EXPORT_SYMBOL_GPL(iovsim_fn_from_pci_dev);
  *
  * A model calls it before each transfer to or from driver memory, and
  * iovsim_fn_dma_end() once the transfer is over, whatever its outcome.
- * A function masters the bus only with Bus Master Enable set and in D0.
- * Any context.
+ * A function masters the bus only with Bus Master Enable set, in D0 and
+ * outside a function-level reset, which waits for the transfers under
+ * way before it completes.  Any context; the model must not wait for the
+ * function's reset between the two calls.
  *
  * Return: 0, or -EIO if the function may not master the bus now: the
  * model must not do the transfer (nor call iovsim_fn_dma_end()), and

@@ -10,6 +10,7 @@
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include <iovsim/pcihost.h>
@@ -84,6 +85,9 @@ struct iovsim_cfg {
  *	iovsim_fn_raise_irq() checks it under rcu_read_lock()
  * @irq_work: delivers pending vectors in hard interrupt context
  * @id: index of the function in the host, for @hwirq_base
+ * @resetting: a function-level reset is under way: set under @cfg_lock
+ *	by the configuration write that starts it, cleared by @reset_work
+ * @reset_work: second half of a function-level reset, in process context
  * @dma_active: DMA transfers of the model under way (iovsim_fn_dma_begin())
  * @dma_refused: DMA transfers refused because the function may not
  *	master the bus
@@ -122,19 +126,23 @@ struct iovsim_fn {
 	struct irq_work irq_work;
 	int id;
 
+	bool resetting;
+	struct work_struct reset_work;
 	atomic_t dma_active;
 	atomic_long_t dma_refused;
 };
 
 /*
  * May @fn issue memory requests (DMA, MSI-X messages) now: Bus Master
- * Enable set and in D0.  Single bytes of the configuration space are
- * sampled without cfg_lock.  Any context.
+ * Enable set, in D0, not being reset.  Single bytes of the configuration
+ * space are sampled without cfg_lock.  Any context.
  */
 static inline bool iovsim_fn_may_master(struct iovsim_fn *fn)
 {
 	const u8 *d = fn->cfg->data;
 
+	if (READ_ONCE(fn->resetting))
+		return false;
 	if (!(READ_ONCE(d[PCI_COMMAND]) & PCI_COMMAND_MASTER))
 		return false;
 	/* PowerState 0 is D0 */
@@ -150,6 +158,9 @@ void iovsim_cfg_snapshot(struct iovsim_fn *fn);
 unsigned int iovsim_cfg_msix_size(struct iovsim_fn *fn);
 extern struct pci_ops iovsim_pci_ops;
 
+/* func.c */
+void iovsim_fn_flr(struct iovsim_fn *fn);
+
 /* host.c */
 struct pci_bus *iovsim_host_bus(void);
 bool iovsim_host_owns(struct pci_bus *bus);
@@ -164,6 +175,8 @@ int iovsim_fn_irqs_init(struct iovsim_fn *fn);
 void iovsim_fn_irqs_kill(struct iovsim_fn *fn);
 void iovsim_fn_irqs_free(struct iovsim_fn *fn);
 void iovsim_fn_irqs_cfg_written(struct iovsim_fn *fn);
+void iovsim_fn_irqs_drop(struct iovsim_fn *fn);
+void iovsim_fn_irqs_reset(struct iovsim_fn *fn);
 bool iovsim_msix_bar_read(struct iovsim_fn *fn, unsigned int bar, u64 off,
 			  unsigned int size, u64 *val);
 bool iovsim_msix_bar_write(struct iovsim_fn *fn, unsigned int bar, u64 off,

@@ -245,6 +245,34 @@ void iovsim_fn_irqs_cfg_written(struct iovsim_fn *fn)
 		irq_work_queue(&fn->irq_work);
 }
 
+/* Drop every latched raise.  Any context. */
+void iovsim_fn_irqs_drop(struct iovsim_fn *fn)
+{
+	unsigned int v;
+
+	for_each_set_bit(v, fn->irq_pending, fn->nr_irqs)
+		clear_bit(v, fn->irq_pending);
+}
+
+/*
+ * Function-level reset: drop every latched raise and clear the MSI-X table
+ * (Mask bits clear: see Documentation/pcihost.rst).  Any context.
+ */
+void iovsim_fn_irqs_reset(struct iovsim_fn *fn)
+{
+	unsigned long flags;
+	unsigned int v;
+
+	if (!fn->nr_irqs)
+		return;
+	iovsim_fn_irqs_drop(fn);
+	raw_spin_lock_irqsave(&fn->msix_lock, flags);
+	memset(fn->msix_table, 0, fn->nr_irqs * PCI_MSIX_ENTRY_SIZE);
+	for_each_set_bit(v, fn->irq_vmasked, fn->nr_irqs)
+		clear_bit(v, fn->irq_vmasked);
+	raw_spin_unlock_irqrestore(&fn->msix_lock, flags);
+}
+
 static bool iovsim_msix_in(u64 off, unsigned int bar, unsigned int rbar,
 			   u32 roff, u64 len)
 {

@@ -5,15 +5,17 @@
 # the driver's buffer through iovsim_ring's in-host DMA context.  Copies
 # are checked byte for byte; bad lengths, addresses that are not host RAM
 # and copies with bus mastering off or in D3hot are refused with an error
-# (the host counts the refusals) and leave memory as it was; hot-remove
-# and hot-add while the driver is copying and ringing doorbells.
+# (the host counts the refusals) and leave memory as it was; a
+# function-level reset stops a copy under way before it completes;
+# hot-remove and hot-add while the driver is copying and ringing
+# doorbells.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pcihost_lib.sh"
 
 pcihost_setup nr_fns=1
 ktap_print_header
-ktap_set_plan 21
+ktap_set_plan 23
 
 dom=$(pcihost_domain)
 a=$dom:00:00.0
@@ -120,6 +122,35 @@ masked=$(handled0)
 echo "0 0" >"$d/mask"
 iovsim_check "a copy with its vector masked: $r, IRQs +$((masked - n0)) masked, +$(($(handled0) - n0)) after unmask" \
 	test "$r" = OK -a "$masked" -eq "$n0" -a $(($(handled0) - n0)) -eq 1
+
+# A function-level reset during a copy: the engine holds the bus for 4 s
+# before it moves data (long enough for a slow VM to see it busy), and the
+# reset must stop it before the reset completes.
+status() {
+	local s
+	read -r _ _ _ s _ <"$d/dma"
+	echo "$s"
+}
+cat "$d/dma_buf" >"$tmp/b4"
+echo 4000 >"$d/dma_delay_ms"
+write_errno "$d/dma" "0 24576 4096" >"$tmp/rflr" &
+bg=$!
+for ((i = 0; i < 100; i++)); do
+	[ "$(status)" = 1 ] && break
+	sleep 0.05
+done
+busy=$(status)
+echo 1 >"$PCIDEVS/$a/reset"
+st=$(status)
+wait "$bg"
+sleep 4.2
+cat "$d/dma_buf" >"$tmp/b5"
+iovsim_check "FLR during a copy: status $busy before, $st right after (want 1, 0), the copy failed: $(<"$tmp/rflr") (want EIO), memory unchanged" \
+	eval 'test "$busy" = 1 -a "$st" = 0 -a "$(<"$tmp/rflr")" = EIO &&
+	      cmp -s "$tmp/b4" "$tmp/b5"'
+iovsim_check "after the reset: the delay is 0 ($(<"$d/dma_delay_ms")), copies work" \
+	test "$(<"$d/dma_delay_ms")" = 0 -a \
+	"$(write_errno "$d/dma" "0 24576 4096")" = OK
 
 # Hot-remove and hot-add of a second function while its driver copies and
 # rings doorbells in a loop.

@@ -7,15 +7,15 @@
 # synchronize_irq() waiting for a latched raise, the device side of MSI-X
 # (table entry Mask bit, Function Mask, MSI-X Enable: pending, PBA bit
 # set, one message when allowed; Bus Master Enable clear or D3hot: no
-# message at all), and no raise lost when two CPUs raise the same vector
-# at once.
+# message at all), a function-level reset dropping what is pending, and
+# no raise lost when two CPUs raise the same vector at once.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/pcihost_lib.sh"
 
 pcihost_setup nr_fns=1
 ktap_print_header
-ktap_set_plan 14
+ktap_set_plan 15
 
 a=$(pcihost_domain):00:00.0
 
@@ -115,6 +115,24 @@ dropped "Bus Master Enable clear" COMMAND \
 	"$(printf %04x $((16#$cmd & ~4)))"
 pm=$(setpci -s "$a" CAP_PM+4.w)
 dropped "D3hot" CAP_PM+4.w "$(printf %04x $((16#$pm | 3)))"
+
+# A function-level reset drops what is pending: nothing from before it is
+# delivered once the vector may be delivered again.
+echo "2 1" >"$d/vmask"
+for _ in 1 2 3; do echo 2 >"$d/doorbell"; done
+sleep 0.2
+h0=$(handled 2) pba=$(<"$d/pba")
+echo 1 >"$PCIDEVS/$a/reset"
+sleep 0.2
+pba2=$(<"$d/pba")
+echo "2 0" >"$d/vmask"
+sleep 0.2
+h1=$(handled 2)
+echo 2 >"$d/doorbell"
+sleep 0.2
+iovsim_check "FLR drops a pending raise: PBA $pba before, $pba2 after (want 4, 0); +$((h1 - h0)) runs once unmasked (want 0), +$(($(handled 2) - h1)) for a new doorbell (want 1)" \
+	test "$pba" = 4 -a "$pba2" = 0 -a "$h1" -eq "$h0" -a \
+	$(($(handled 2) - h1)) -eq 1
 
 # Another CPU rings vector 2 with its interrupts off and keeps them off
 # for 50 ms, so its irq_work cannot deliver yet: synchronize_irq() here

@@ -39,6 +39,8 @@
  *			accessor that does not check its arguments would:
  *			write "r WHERE SIZE" or "w WHERE SIZE HEXVALUE", read
  *			"<value> <return code>" of the last call
+ *	dma_delay_ms	the engine's DMA_DELAY register: each copy holds
+ *			the bus that long before it moves data (rw, 0-5000)
  *	dma_buf		the driver's 64 KiB DMA buffer (read, write)
  *	dma		run one copy of the function's DMA engine and wait for
  *			its completion interrupt (vector 0); write
@@ -603,6 +605,28 @@ static int pcitest_pba_get(void *data, u64 *val)
 DEFINE_DEBUGFS_ATTRIBUTE(pcitest_pba_fops, pcitest_pba_get, NULL,
 			 "%llx\n");
 
+static int pcitest_dma_delay_get(void *data, u64 *val)
+{
+	struct pcitest_dev *dev = data;
+
+	*val = iovsim_bar_read32(dev->fn, PCITEST_BAR_REGS,
+				 PCITEST_REG_DMA_DELAY);
+	return 0;
+}
+
+static int pcitest_dma_delay_set(void *data, u64 val)
+{
+	struct pcitest_dev *dev = data;
+
+	if (val > PCITEST_DMA_DELAY_MAX)
+		return -ERANGE;
+	iovsim_bar_write32(dev->fn, PCITEST_BAR_REGS, PCITEST_REG_DMA_DELAY,
+			   val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(pcitest_dma_delay_fops, pcitest_dma_delay_get,
+			 pcitest_dma_delay_set, "%llu\n");
+
 static u32 pcitest_dma_status(struct pcitest_dev *dev)
 {
 	return iovsim_bar_read32(dev->fn, PCITEST_BAR_REGS,
@@ -775,6 +799,8 @@ static void pcitest_debugfs_init(struct pcitest_dev *dev)
 				   &pcitest_raised_fops);
 	debugfs_create_u32("irq_delay_us", 0600, dev->dir, &dev->irq_delay_us);
 	debugfs_create_file("dma", 0600, dev->dir, dev, &pcitest_dma_fops);
+	debugfs_create_file_unsafe("dma_delay_ms", 0600, dev->dir, dev,
+				   &pcitest_dma_delay_fops);
 	debugfs_create_file_size("dma_buf", 0600, dev->dir, dev,
 				 &pcitest_buf_fops, PCITEST_DMA_BUF_SIZE);
 }

@@ -11,6 +11,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/configfs.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
@@ -43,6 +45,8 @@
  * @dma_src: source of the running copy, latched at START
  * @dma_dst: destination of the running copy
  * @dma_len: length of the running copy
+ * @dma_delay: DMA_DELAY
+ * @dma_abort: set while a reset aborts the running copy
  * @gen: bumped by each reset: a copy started before it reports nothing
  */
 struct pcitest_state {
@@ -60,6 +64,8 @@ struct pcitest_state {
 	u64 dma_src;
 	u64 dma_dst;
 	u32 dma_len;
+	u32 dma_delay;
+	bool dma_abort;
 	u32 gen;
 };
 
@@ -114,6 +120,8 @@ static u64 pcitest_regs_read(struct pcitest_state *st, u64 off,
 		return st->dma_status;
 	case PCITEST_REG_DMA_COPIED:
 		return st->dma_copied;
+	case PCITEST_REG_DMA_DELAY:
+		return st->dma_delay;
 	}
 	return 0;
 }
@@ -133,22 +141,29 @@ static void pcitest_dma_start(struct pcitest_state *st, u32 cmd)
 
 /*
  * The copy itself, while the host lets the function master the bus (Bus
- * Master Enable set, D0).  Both ranges are validated before a byte moves,
- * so a refused copy writes nothing; iovsim_ring maps one page at a time
- * and never touches anything but host RAM.
+ * Master Enable set, D0, no reset under way): the bus is held DMA_DELAY
+ * ms first, unless pcitest_quiesce() aborts the copy.  Both ranges are
+ * validated before a byte moves, so a refused copy writes nothing;
+ * iovsim_ring maps one page at a time and never touches anything but
+ * host RAM.
  */
 static u32 pcitest_dma_run(struct pcitest_state *st, u64 dst, u64 src,
-			   u32 len)
+			   u32 len, u32 delay)
 {
+	unsigned long end = jiffies + msecs_to_jiffies(delay);
 	u32 status = PCITEST_DMA_DONE;
 
 	if (!len || len > PCITEST_DMA_MAX)
 		return PCITEST_DMA_ERR_LEN;
 	if (iovsim_fn_dma_begin(st->fn))
 		return PCITEST_DMA_ERR_MASTER;
-	if (iovsim_dma_check(&st->dma, src, len) ||
-	    iovsim_dma_check(&st->dma, dst, len) ||
-	    iovsim_dma_copy(&st->dma, dst, src, len))
+	while (delay && time_before(jiffies, end) && !READ_ONCE(st->dma_abort))
+		usleep_range(1000, 2000);
+	if (READ_ONCE(st->dma_abort))
+		status = PCITEST_DMA_IDLE;
+	else if (iovsim_dma_check(&st->dma, src, len) ||
+		 iovsim_dma_check(&st->dma, dst, len) ||
+		 iovsim_dma_copy(&st->dma, dst, src, len))
 		status = PCITEST_DMA_ERR_FAULT;
 	iovsim_fn_dma_end(st->fn);
 	return status;
@@ -158,7 +173,7 @@ static void pcitest_dma_work(struct work_struct *work)
 {
 	struct pcitest_state *st =
 		container_of(work, struct pcitest_state, dma_work);
-	u32 gen, len, vector, status;
+	u32 gen, len, vector, status, delay;
 	unsigned long flags;
 	u64 src, dst;
 
@@ -168,9 +183,10 @@ static void pcitest_dma_work(struct work_struct *work)
 	dst = st->dma_dst;
 	len = st->dma_len;
 	vector = st->dma_vector;
+	delay = st->dma_delay;
 	raw_spin_unlock_irqrestore(&st->lock, flags);
 
-	status = pcitest_dma_run(st, dst, src, len);
+	status = pcitest_dma_run(st, dst, src, len, delay);
 
 	raw_spin_lock_irqsave(&st->lock, flags);
 	if (gen != st->gen) {
@@ -218,6 +234,8 @@ static void pcitest_bar_write(struct iovsim_fn *fn, unsigned int bar,
 			ring = true;
 		} else if (off == PCITEST_REG_DMA_CMD && size == 4) {
 			pcitest_dma_start(st, val);
+		} else if (off == PCITEST_REG_DMA_DELAY && size == 4) {
+			st->dma_delay = min_t(u64, val, PCITEST_DMA_DELAY_MAX);
 		}
 	}
 	raw_spin_unlock_irqrestore(&st->lock, flags);
@@ -236,15 +254,31 @@ static void pcitest_reset(struct iovsim_fn *fn)
 	memset(st->dma_regs, 0, sizeof(st->dma_regs));
 	st->raised = 0;
 	/*
-	 * A copy in flight runs to its end, then reports nothing but IDLE:
-	 * until then DMA_STATUS stays BUSY, so a driver waiting for the
-	 * engine to be idle before it frees its buffers is safe.
+	 * A copy in flight is aborted by pcitest_quiesce(), which the host
+	 * calls next, before the reset completes; until then DMA_STATUS
+	 * stays BUSY, so a driver waiting for the engine to be idle before
+	 * it frees its buffers is safe.
 	 */
 	if (st->dma_status != PCITEST_DMA_BUSY)
 		st->dma_status = PCITEST_DMA_IDLE;
 	st->dma_copied = 0;
+	st->dma_delay = 0;
 	st->gen++;
 	raw_spin_unlock_irqrestore(&st->lock, flags);
+}
+
+/* Second half of a reset, in process context: abort the running copy. */
+static void pcitest_quiesce(struct iovsim_fn *fn)
+{
+	struct pcitest_state *st = iovsim_fn_priv(fn);
+	unsigned long flags;
+
+	WRITE_ONCE(st->dma_abort, true);
+	cancel_work_sync(&st->dma_work);
+	raw_spin_lock_irqsave(&st->lock, flags);
+	st->dma_status = PCITEST_DMA_IDLE;
+	raw_spin_unlock_irqrestore(&st->lock, flags);
+	WRITE_ONCE(st->dma_abort, false);
 }
 
 static void pcitest_release(struct iovsim_fn *fn)
@@ -259,6 +293,7 @@ static const struct iovsim_fn_ops pcitest_fn_ops = {
 	.bar_read	= pcitest_bar_read,
 	.bar_write	= pcitest_bar_write,
 	.reset		= pcitest_reset,
+	.quiesce	= pcitest_quiesce,
 	.release	= pcitest_release,
 };
 

@@ -30,8 +30,8 @@
  * DMA_SRC to DMA address DMA_DST, asynchronously, then sets DMA_STATUS
  * and raises the vector given with the command.  SRC, DST and LEN are
  * plain storage of any access size; a command while busy is ignored.  A
- * function-level reset ends a running copy silently: DMA_STATUS stays
- * BUSY until the copy is over, then reads IDLE, with no interrupt.
+ * function-level reset aborts a running copy before it completes: no
+ * more data moves, DMA_STATUS reads IDLE, no interrupt.
  */
 #define PCITEST_REG_DMA_SRC	0x20	/* RW: 64-bit source DMA address */
 #define PCITEST_REG_DMA_DST	0x28	/* RW: 64-bit destination */
@@ -42,6 +42,10 @@
 #define PCITEST_DMA_VECTOR	0x0000ffff
 #define PCITEST_REG_DMA_STATUS	0x38	/* RO: PCITEST_DMA_* below */
 #define PCITEST_REG_DMA_COPIED	0x3c	/* RO: copies done since reset */
+#define PCITEST_REG_DMA_DELAY	0x40	/* RW: ms a copy waits before moving
+					 * data (0-5000), with the bus held
+					 */
+#define PCITEST_DMA_DELAY_MAX	5000
 
 #define PCITEST_DMA_IDLE	0	/* never started since reset */
 #define PCITEST_DMA_BUSY	1
