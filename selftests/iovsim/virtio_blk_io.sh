@@ -69,9 +69,12 @@ fio_jobs() {
 		printf '[j%d]\ncpus_allowed=%d\noffset=%dM\n' "$c" "$c" $((c * 6))
 	done
 }
+# allow_file_create=0: a disk that went away must fail the job, not
+# become a regular file under /dev (which would then hide the disk's node).
 cat >"$tmp/verify.fio" <<JOB
 [global]
 filename=$dev
+allow_file_create=0
 ioengine=libaio
 direct=1
 iodepth=32
@@ -188,6 +191,7 @@ iovsim_check "the pattern outside fio's range survived the resets" \
 cat >"$tmp/busy.fio" <<JOB
 [busy]
 filename=$dev
+allow_file_create=0
 ioengine=libaio
 direct=1
 iodepth=32
@@ -199,14 +203,18 @@ runtime=30
 JOB
 fio --output="$tmp/busy.log" "$tmp/busy.fio" &
 fiopid=$!
-sleep 2
-inflight=$(awk '{ print $1 + $2 }' "/sys/block/$disk/inflight")
-echo "# requests in flight just before unbind: $inflight"
+# Unbind only once fio has requests in flight (a slow guest takes a while
+# to start it).
+inflight=0
+for ((i = 0; i < 300 && inflight == 0; i++)); do
+	sleep 0.1
+	inflight=$(awk '{ print $1 + $2 }' "/sys/block/$disk/inflight")
+done
 echo "$addr" >/sys/bus/pci/drivers/iovsim_virtio/unbind
 wait "$fiopid"
 fiopid=
-iovsim_check "unbind under fio at depth 32: fio ended, the disk is gone" \
-	eval '[ ! -e "/sys/block/$disk" ] &&
+iovsim_check "unbind with $inflight requests of fio in flight: fio ended, the disk is gone" \
+	eval '[ "$inflight" -gt 0 ] && [ ! -e "/sys/block/$disk" ] &&
 		! grep -q "device needs reset" <(dmesg | tail -n 50)'
 echo "$addr" >/sys/bus/pci/drivers/iovsim_virtio/bind
 # The disk that stays: a kernel that probes each driver twice
@@ -215,12 +223,19 @@ udevadm settle 2>/dev/null
 virtio_wait_for virtio_disk "$addr" >/dev/null
 disk=$(virtio_disk "$addr")
 dev=/dev/$disk
+virtio_wait_for test -b "$dev"
+echo "# rebound disk: $disk, node: $(ls -l "$dev" 2>&1)"
 sed -i "s|^filename=.*|filename=$dev|; s|^loops=6|loops=1|" "$tmp/verify.fio"
 rc=1
-[ -b "$dev" ] && fio --output="$tmp/fio3.log" "$tmp/verify.fio" && rc=0
+[ -b "$dev" ] && fio --output="$tmp/fio3.log" "$tmp/verify.fio" \
+	2>"$tmp/fio3.err" && rc=0
 if ! iovsim_check "rebound: the device comes back as ${disk:-nothing}, fio writes verify (fio status $rc)" \
 	eval '[ "$rc" -eq 0 ] && ! grep -q "verify: bad\|err=[ ]*[1-9]" "$tmp/fio3.log"'; then
-	tail -n 20 "$tmp/fio3.log" 2>/dev/null | sed 's/^/# fio: /'
+	cat "$tmp/fio3.err" 2>/dev/null | sed 's/^/# fio: /'
+	grep -E "err=|verify|error" "$tmp/fio3.log" 2>/dev/null | head -n 10 |
+		sed 's/^/# fio: /'
+	ls /sys/bus/pci/devices/"$addr"/virtio*/block 2>&1 | sed 's/^/# disks: /'
+	ls -l /dev/vd* 2>&1 | sed 's/^/# nodes: /'
 fi
 iovsim_check "the pattern written before survived" \
 	eval '[ "$(dd if="$dev" bs=1M skip=24 count=2 iflag=direct status=none |
