@@ -112,6 +112,22 @@ virtio_quiet_link() {
 	ip link set "$1" up
 }
 
+# virtio_net_pair NAME0 "ATTRS0" NAME1 "ATTRS1": two virtio-net devices
+# (the second's ATTRS cable it to the first), each up and quiet once its
+# netdev exists.  Sets a0, a1 (PCI addresses) and if0, if1 (netdevs).
+virtio_net_pair() {
+	# shellcheck disable=SC2086 # ATTRS are one word each
+	a0=$(virtio_enable virtio-net "$1" $2)
+	# shellcheck disable=SC2086
+	a1=$(virtio_enable virtio-net "$3" $4)
+	virtio_wait_for virtio_netdev "$a0" >/dev/null
+	virtio_wait_for virtio_netdev "$a1" >/dev/null
+	if0=$(virtio_netdev "$a0")
+	if1=$(virtio_netdev "$a1")
+	virtio_quiet_link "$if0"
+	virtio_quiet_link "$if1"
+}
+
 # virtio_frames ARGS...: the frame tool (virtio_frames.c).
 virtio_frames() {
 	"$IOVSIM_SELFTEST_DIR/virtio_frames" "$@"

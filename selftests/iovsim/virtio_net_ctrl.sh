@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck disable=SC2154 # a0, a1, if0, if1 are set by virtio_net_pair
 #
 # iovsim virtio-net control queue, with and without VIRTIO_NET_F_MQ.
 # Without MQ the control queue is queue 2 whatever the number of pairs
@@ -28,16 +29,8 @@ feature() {
 	cut -c$(($2 + 1)) "$PCIDEVS/$1"/virtio*/features
 }
 
-a0=$(virtio_enable virtio-net cq0 port=cleft mac=52:54:00:cc:00:01 \
-	queues=3 mq=0)
-a1=$(virtio_enable virtio-net cq1 port=cright pair=cleft \
-	mac=52:54:00:cc:00:02 queues=2)
-virtio_wait_for virtio_netdev "$a0" >/dev/null
-virtio_wait_for virtio_netdev "$a1" >/dev/null
-if0=$(virtio_netdev "$a0")
-if1=$(virtio_netdev "$a1")
-virtio_quiet_link "$if0"
-virtio_quiet_link "$if1"
+virtio_net_pair cq0 "port=cleft mac=52:54:00:cc:00:01 queues=3 mq=0" \
+	cq1 "port=cright pair=cleft mac=52:54:00:cc:00:02 queues=2"
 
 iovsim_check "port cleft: CTRL_VQ and CTRL_MAC_ADDR without MQ, one queue pair" \
 	test "$(feature "$a0" 17)$(feature "$a0" 23)$(feature "$a0" 22)" = 110 \

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck disable=SC2154 # a0, a1, if0, if1 are set by virtio_net_pair
 #
 # iovsim virtio-net never stalls TX: a NIC whose peer cannot take a frame
 # drops it, completes the transmit buffer and counts the drop.  Two ports
@@ -24,15 +25,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-a0=$(virtio_enable virtio-net dr0 port=dleft mac=52:54:00:bb:00:01)
-a1=$(virtio_enable virtio-net dr1 port=dright pair=dleft \
-	mac=52:54:00:bb:00:02)
-virtio_wait_for virtio_netdev "$a0" >/dev/null
-virtio_wait_for virtio_netdev "$a1" >/dev/null
-if0=$(virtio_netdev "$a0")
-if1=$(virtio_netdev "$a1")
-virtio_quiet_link "$if0"
-virtio_quiet_link "$if1"
+virtio_net_pair dr0 "port=dleft mac=52:54:00:bb:00:01" \
+	dr1 "port=dright pair=dleft mac=52:54:00:bb:00:02"
 # the peer posted its receive buffers when it came up; down, it leaves
 # them there and takes no more
 ip link set "$if1" down

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck disable=SC2154 # a0, a1, if0, if1 are set by virtio_net_pair
 #
 # iovsim virtio-net frame by frame, below TCP (which would retransmit
 # around a lost or corrupt frame): numbered frames with a payload
@@ -26,15 +27,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-a0=$(virtio_enable virtio-net fr0 port=fleft mac=52:54:00:dd:00:01)
-a1=$(virtio_enable virtio-net fr1 port=fright pair=fleft \
-	mac=52:54:00:dd:00:02 mtu=1000)
-virtio_wait_for virtio_netdev "$a0" >/dev/null
-virtio_wait_for virtio_netdev "$a1" >/dev/null
-if0=$(virtio_netdev "$a0")
-if1=$(virtio_netdev "$a1")
-virtio_quiet_link "$if0"
-virtio_quiet_link "$if1"
+virtio_net_pair fr0 "port=fleft mac=52:54:00:dd:00:01" \
+	fr1 "port=fright pair=fleft mac=52:54:00:dd:00:02 mtu=1000"
 iovsim_check "MTUs: $if0 1500, $if1 1000" \
 	test "$(cat "/sys/class/net/$if0/mtu")" = 1500 -a \
 	"$(cat "/sys/class/net/$if1/mtu")" = 1000
