@@ -121,6 +121,9 @@ int iovsim_cfg_add_msix(struct iovsim_fn *fn, unsigned int nvec,
 int iovsim_cfg_add_vendor(struct iovsim_fn *fn, const void *data, u8 len);
 int iovsim_cfg_add_ext_cap(struct iovsim_fn *fn, u16 id, u8 version,
 			   unsigned int size);
+int iovsim_cfg_add_sriov(struct iovsim_fn *fn, unsigned int total_vfs);
+int iovsim_fn_add_vf(struct iovsim_fn *pf, struct iovsim_fn *vf);
+struct iovsim_fn *iovsim_fn_vf(struct iovsim_fn *pf, unsigned int index);
 int iovsim_cfg_set_masks(struct iovsim_fn *fn, unsigned int where,
 			 unsigned int size, u32 wmask, u32 w1cmask);
 u32 iovsim_cfg_read(struct iovsim_fn *fn, unsigned int where,

@@ -14,24 +14,6 @@
 
 #include "internal.h"
 
-static u32 cfg_get(const u8 *p, unsigned int where, unsigned int size)
-{
-	u32 val = 0;
-	unsigned int i;
-
-	for (i = 0; i < size; i++)
-		val |= (u32)p[where + i] << (8 * i);
-	return val;
-}
-
-static void cfg_put(u8 *p, unsigned int where, unsigned int size, u32 val)
-{
-	unsigned int i;
-
-	for (i = 0; i < size; i++)
-		p[where + i] = val >> (8 * i);
-}
-
 static bool cfg_access_ok(unsigned int where, unsigned int size)
 {
 	return (size == 1 || size == 2 || size == 4) &&
@@ -506,6 +488,19 @@ static bool cfg_slot_multi(struct pci_bus *bus, unsigned int devfn)
 	return false;
 }
 
+/*
+ * The function answering configuration cycles at @devfn of @bus: a VF
+ * answers only while enabled.  Caller holds rcu_read_lock().
+ */
+static struct iovsim_fn *cfg_lookup(struct pci_bus *bus, unsigned int devfn)
+{
+	struct iovsim_fn *fn = iovsim_host_lookup(bus, devfn);
+
+	if (fn && fn->pf && !iovsim_vf_enabled(fn))
+		return NULL;
+	return fn;
+}
+
 static int iovsim_pci_read(struct pci_bus *bus, unsigned int devfn, int where,
 			   int size, u32 *val)
 {
@@ -519,7 +514,7 @@ static int iovsim_pci_read(struct pci_bus *bus, unsigned int devfn, int where,
 	}
 
 	rcu_read_lock();
-	fn = iovsim_host_lookup(bus, devfn);
+	fn = cfg_lookup(bus, devfn);
 	if (!fn) {
 		PCI_SET_ERROR_RESPONSE(val);
 		ret = PCIBIOS_DEVICE_NOT_FOUND;
@@ -534,7 +529,7 @@ static int iovsim_pci_read(struct pci_bus *bus, unsigned int devfn, int where,
 		 * functions says so, or a scan stops at function 0.  It
 		 * follows the functions present, so it is computed here.
 		 */
-		if (!PCI_FUNC(devfn) && where <= PCI_HEADER_TYPE &&
+		if (!fn->pf && !PCI_FUNC(devfn) && where <= PCI_HEADER_TYPE &&
 		    where + size > PCI_HEADER_TYPE &&
 		    cfg_slot_multi(bus, devfn))
 			*val |= PCI_HEADER_TYPE_MFD << 8 * (PCI_HEADER_TYPE - where);
@@ -587,13 +582,13 @@ static int iovsim_pci_write(struct pci_bus *bus, unsigned int devfn,
 	struct iovsim_cfg *cfg;
 	unsigned long flags;
 	u32 old, new;
-	bool flr;
+	bool flr, vfe;
 
 	if (!cfg_where_ok(where, size))
 		return PCIBIOS_BAD_REGISTER_NUMBER;
 
 	rcu_read_lock();
-	fn = iovsim_host_lookup(bus, devfn);
+	fn = cfg_lookup(bus, devfn);
 	if (!fn) {
 		rcu_read_unlock();
 		return PCIBIOS_DEVICE_NOT_FOUND;
@@ -606,6 +601,7 @@ static int iovsim_pci_write(struct pci_bus *bus, unsigned int devfn,
 		rcu_read_unlock();
 		return PCIBIOS_SUCCESSFUL;
 	}
+	vfe = iovsim_sriov_vfe(fn);
 	old = cfg_get(cfg->data, dw, 4);
 	for (i = 0; i < size; i++) {
 		unsigned int a = where + i;
@@ -615,16 +611,20 @@ static int iovsim_pci_write(struct pci_bus *bus, unsigned int devfn,
 				(b & cfg->wmask[a])) & ~(b & cfg->w1cmask[a]);
 	}
 	cfg_fixup(fn, dw, old);
+	iovsim_sriov_cfg_fixup(fn, dw, old);
 	new = cfg_get(cfg->data, dw, 4);
 	flr = cfg_flr_requested(fn, dw, new);
 	if (flr) {
 		memcpy(cfg->data, cfg->init, IOVSIM_CFG_SIZE);
 		WRITE_ONCE(fn->resetting, true);
 	}
+	vfe = vfe && !iovsim_sriov_vfe(fn);
 	raw_spin_unlock_irqrestore(&fn->cfg_lock, flags);
 	/* Bus Master Enable, MSI-X Enable or the D-state may free raises. */
 	iovsim_fn_irqs_cfg_written(fn);
 
+	if (vfe)	/* VF Enable cleared: the VFs are gone */
+		iovsim_sriov_reset_vfs(fn);
 	if (flr)
 		iovsim_fn_flr(fn);
 	else if (fn->ops->cfg_write)

@@ -20,13 +20,18 @@ static void iovsim_fn_release(struct kref *ref)
 {
 	struct iovsim_fn *fn = container_of(ref, struct iovsim_fn, ref);
 
+	struct iovsim_fn *pf = fn->pf;
+
 	if (fn->ops->release)
 		fn->ops->release(fn);
 	iovsim_cfg_free(fn);
+	kfree(fn->vfs);
 	kfree(fn);
+	if (pf)
+		__iovsim_fn_put(pf);
 }
 
-static void __iovsim_fn_put(struct iovsim_fn *fn)
+void __iovsim_fn_put(struct iovsim_fn *fn)
 {
 	kref_put(&fn->ref, iovsim_fn_release);
 }
@@ -67,6 +72,33 @@ void iovsim_fn_flr(struct iovsim_fn *fn)
 	iovsim_fn_irqs_reset(fn);
 	fn->ops->reset(fn);
 	queue_work(system_unbound_wq, &fn->reset_work);
+}
+
+/*
+ * Reset @fn as a function-level reset does, without the configuration
+ * write that asks for one: a VF whose PF clears VF Enable.  A model
+ * without ->reset only gets its configuration space and interrupts reset.
+ * Called by the pci_ops write under rcu_read_lock(), in its atomic
+ * context.
+ */
+void iovsim_fn_reset_state(struct iovsim_fn *fn)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&fn->cfg_lock, flags);
+	if (fn->resetting) {
+		raw_spin_unlock_irqrestore(&fn->cfg_lock, flags);
+		return;
+	}
+	memcpy(fn->cfg->data, fn->cfg->init, IOVSIM_CFG_SIZE);
+	if (fn->ops->reset)
+		WRITE_ONCE(fn->resetting, true);
+	raw_spin_unlock_irqrestore(&fn->cfg_lock, flags);
+	iovsim_fn_irqs_cfg_written(fn);
+	if (fn->ops->reset)
+		iovsim_fn_flr(fn);
+	else
+		iovsim_fn_irqs_reset(fn);
 }
 
 /**
@@ -120,8 +152,13 @@ EXPORT_SYMBOL_GPL(iovsim_fn_alloc);
  * named by iovsim_fn_set_driver(), if loaded.  Process context; not under
  * pci_lock_rescan_remove().
  *
- * Return: 0, -EBUSY if @devfn is taken, -ENOSPC if no slot is free,
- * -EINVAL for a bad @devfn, or another negative errno.  On failure the
+ * A physical function (iovsim_cfg_add_sriov()) brings its VFs, which
+ * answer on bus (devfn + 1) once the PCI core enables them.
+ *
+ * Return: 0, -EBUSY if @devfn is taken, -ENOSPC if no slot is free (or,
+ * for a PF, @devfn is 0xff: its VFs would need bus 0x100), -EINVAL for a
+ * bad @devfn, a VF, or a PF without all its VFs, or another negative
+ * errno.  On failure the
  * caller still owns its reference (iovsim_fn_discard()).
  */
 int iovsim_fn_add(struct iovsim_fn *fn, int devfn)
@@ -130,8 +167,10 @@ int iovsim_fn_add(struct iovsim_fn *fn, int devfn)
 	struct pci_dev *pdev;
 	int ret;
 
-	if (devfn > 0xff || devfn < -1 || WARN_ON(fn->devfn >= 0))
+	if (devfn > 0xff || devfn < -1 || WARN_ON(fn->devfn >= 0) || fn->pf)
 		return -EINVAL;
+	if (fn->sriov_cap && !iovsim_fn_vf(fn, fn->total_vfs - 1))
+		return -EINVAL;	/* not given all its VFs */
 
 	iovsim_cfg_snapshot(fn);
 	ret = iovsim_fn_irqs_init(fn);
@@ -144,17 +183,22 @@ int iovsim_fn_add(struct iovsim_fn *fn, int devfn)
 	if (ret < 0)
 		goto err_unlock;
 	fn->devfn = ret;
+	ret = iovsim_sriov_add_vfs(fn);
+	if (ret)
+		goto err_erase;
 
 	pdev = pci_scan_single_device(bus, fn->devfn);
 	if (!pdev) {
 		ret = -ENODEV;
-		goto err_erase;
+		goto err_vfs;
 	}
 	pci_assign_unassigned_bus_resources(bus);
 	pci_bus_add_device(pdev);
 	pci_unlock_rescan_remove();
 	return 0;
 
+err_vfs:
+	iovsim_sriov_remove_vfs(fn);
 err_erase:
 	iovsim_host_erase(fn);
 	fn->devfn = -1;
@@ -188,9 +232,18 @@ void iovsim_fn_remove(struct iovsim_fn *fn)
 	pci_lock_rescan_remove();
 	pdev = pci_get_slot(iovsim_host_bus(), fn->devfn);
 	if (pdev) {
+		/*
+		 * A PF's driver disables SR-IOV when it unbinds; the PCI core
+		 * BUGs on freeing a PF with VFs still enabled, so make sure.
+		 */
+		if (pdev->is_physfn) {
+			device_release_driver(&pdev->dev);
+			pci_disable_sriov(pdev);
+		}
 		pci_stop_and_remove_bus_device(pdev);
 		pci_dev_put(pdev);
 	}
+	iovsim_sriov_remove_vfs(fn);
 	iovsim_host_erase(fn);
 	pci_unlock_rescan_remove();
 
@@ -199,6 +252,7 @@ void iovsim_fn_remove(struct iovsim_fn *fn)
 	flush_work(&fn->reset_work);	/* a reset the core did not wait for */
 	iovsim_fn_irqs_free(fn);
 	fn->devfn = -1;
+	iovsim_sriov_drop_vfs(fn);
 
 	__iovsim_fn_put(fn);	/* the host's */
 	__iovsim_fn_put(fn);	/* the model's */
@@ -209,8 +263,8 @@ EXPORT_SYMBOL_GPL(iovsim_fn_remove);
  * iovsim_fn_get() - take a reference to a function from outside its model
  * @fn: the function
  *
- * Also pins the model's module, so it cannot be unloaded while the
- * function is open.  Release with iovsim_fn_put().
+ * Also pins the model's module (and a VF's PF's model's), so it cannot be
+ * unloaded while the function is open.  Release with iovsim_fn_put().
  *
  * Return: 0, or -ENODEV if the model's module is going away.
  */
@@ -218,6 +272,11 @@ int iovsim_fn_get(struct iovsim_fn *fn)
 {
 	if (!try_module_get(fn->owner))
 		return -ENODEV;
+	/* a VF's reference holds its PF, whose release is its model's */
+	if (fn->pf && !try_module_get(fn->pf->owner)) {
+		module_put(fn->owner);
+		return -ENODEV;
+	}
 	kref_get(&fn->ref);
 	return 0;
 }
@@ -229,10 +288,12 @@ EXPORT_SYMBOL_GPL(iovsim_fn_get);
  */
 void iovsim_fn_put(struct iovsim_fn *fn)
 {
+	struct module *pf_owner = fn->pf ? fn->pf->owner : NULL;
 	struct module *owner = fn->owner;
 
 	__iovsim_fn_put(fn);
 	module_put(owner);
+	module_put(pf_owner);
 }
 EXPORT_SYMBOL_GPL(iovsim_fn_put);
 
@@ -240,11 +301,15 @@ EXPORT_SYMBOL_GPL(iovsim_fn_put);
  * iovsim_fn_discard() - drop the model's reference to a function never added
  * @fn: a function from iovsim_fn_alloc() that is not on the bus (never
  *	added, or iovsim_fn_add() failed)
+ *
+ * A PF's VFs (iovsim_fn_add_vf()) go with it.  A VF cannot be discarded:
+ * its PF owns it.
  */
 void iovsim_fn_discard(struct iovsim_fn *fn)
 {
-	if (WARN_ON(fn->devfn >= 0))
+	if (WARN_ON(fn->devfn >= 0 || fn->pf))
 		return;
+	iovsim_sriov_drop_vfs(fn);
 	__iovsim_fn_put(fn);
 }
 EXPORT_SYMBOL_GPL(iovsim_fn_discard);

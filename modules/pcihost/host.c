@@ -3,7 +3,8 @@
  * iovsim_pcihost: a PCI host bridge that exists only in software.
  *
  * The root bus hangs off a platform device, in a PCI domain of its own,
- * with bus numbers 00-ff and a 64-bit memory window reserved above any
+ * with bus numbers 00-ff (bus 00 for the functions models add, the others
+ * for the VFs of SR-IOV physical functions, sriov.c) and a 64-bit memory window reserved above any
  * memory the machine has or can hot-plug, that nothing backs.
  * Configuration cycles are answered from the emulated configuration space
  * of the functions models add (cfgspace.c).
@@ -105,10 +106,25 @@ int iovsim_host_insert(struct iovsim_fn *fn, int devfn)
 	return -ENOSPC;
 }
 
+/*
+ * Place VF @vf at @devfn of bus @busnr, where its PF's SR-IOV capability
+ * routes it.  Caller holds pci_lock_rescan_remove().
+ *
+ * Return: 0, -EBUSY or -ENOMEM.
+ */
+int iovsim_host_insert_vf(struct iovsim_fn *vf, unsigned int busnr,
+			  unsigned int devfn)
+{
+	int ret;
+
+	ret = xa_insert(&host.fns, fn_key(busnr, devfn), vf, GFP_KERNEL);
+	return ret == -ENOMEM ? ret : (ret ? -EBUSY : 0);
+}
+
 /* Caller holds pci_lock_rescan_remove(); readers are gone after an RCU GP. */
 void iovsim_host_erase(struct iovsim_fn *fn)
 {
-	xa_erase(&host.fns, fn_key(0, fn->devfn));
+	xa_erase(&host.fns, fn_key(fn->busnr, fn->devfn));
 }
 
 static int iovsim_ram_end(struct resource *res, void *arg)

@@ -61,7 +61,9 @@ struct iovsim_cfg {
  * @pm_cap: offset of the power management capability, 0 if none
  * @driver: driver_override given to the function's pci_dev, "none" unless
  *	the model names its driver
- * @devfn: device/function number on the root bus once added, else -1
+ * @devfn: device/function number on its bus once added, else -1
+ * @busnr: its bus number: 0 (the root bus), or for a VF the bus its PF
+ *	places its VFs on
  * @owner_pinned: @owner is pinned because a driver of another module is
  *	bound to the function.  Only touched by the bus notifier, which the
  *	driver core serializes per device under the device lock.
@@ -91,6 +93,13 @@ struct iovsim_cfg {
  * @dma_active: DMA transfers of the model under way (iovsim_fn_dma_begin())
  * @dma_refused: DMA transfers refused because the function may not
  *	master the bus
+ * @sriov_cap: PF: offset of its SR-IOV extended capability, else 0
+ * @total_vfs: PF: TotalVFs, the length of @vfs
+ * @vfs: PF: its VFs by index, each holding a reference the PF owns while
+ *	it is attached (sriov.c); entries only change while the PF is not
+ *	on the bus
+ * @pf: VF: its PF, referenced, else NULL
+ * @vf_index: VF: its index among the PF's VFs
  */
 struct iovsim_fn {
 	struct kref ref;
@@ -107,6 +116,7 @@ struct iovsim_fn {
 
 	const char *driver;
 	int devfn;
+	int busnr;
 	bool owner_pinned;
 
 	unsigned long hwirq_base;
@@ -130,7 +140,60 @@ struct iovsim_fn {
 	struct work_struct reset_work;
 	atomic_t dma_active;
 	atomic_long_t dma_refused;
+
+	unsigned int sriov_cap;
+	unsigned int total_vfs;
+	struct iovsim_fn **vfs;
+	struct iovsim_fn *pf;
+	unsigned int vf_index;
 };
+
+/* Little-endian register access to configuration space bytes. */
+static inline u32 cfg_get(const u8 *p, unsigned int where, unsigned int size)
+{
+	u32 val = 0;
+	unsigned int i;
+
+	for (i = 0; i < size; i++)
+		val |= (u32)p[where + i] << (8 * i);
+	return val;
+}
+
+static inline void cfg_put(u8 *p, unsigned int where, unsigned int size,
+			   u32 val)
+{
+	unsigned int i;
+
+	for (i = 0; i < size; i++)
+		p[where + i] = val >> (8 * i);
+}
+
+/*
+ * Is VF @vf enabled: its PF's VF Enable set and its index below NumVFs.
+ * A VF that is not answers nothing: no configuration, BAR or DMA cycle.
+ * Sampled without the PF's cfg_lock.  Any context; caller holds a
+ * reference to @vf (which holds its PF).
+ */
+static inline bool iovsim_vf_enabled(struct iovsim_fn *vf)
+{
+	const u8 *d = vf->pf->cfg->data;
+	unsigned int cap = vf->pf->sriov_cap;
+	u16 num;
+
+	if (!(READ_ONCE(d[cap + PCI_SRIOV_CTRL]) & PCI_SRIOV_CTRL_VFE))
+		return false;
+	num = READ_ONCE(d[cap + PCI_SRIOV_NUM_VF]) |
+	      READ_ONCE(d[cap + PCI_SRIOV_NUM_VF + 1]) << 8;
+	return vf->vf_index < num;
+}
+
+/* Is @fn a PF with VF Enable set.  Any context. */
+static inline bool iovsim_sriov_vfe(struct iovsim_fn *fn)
+{
+	return fn->sriov_cap &&
+	       (READ_ONCE(fn->cfg->data[fn->sriov_cap + PCI_SRIOV_CTRL]) &
+		PCI_SRIOV_CTRL_VFE);
+}
 
 /*
  * May @fn issue memory requests (DMA, MSI-X messages) now: Bus Master
@@ -142,6 +205,8 @@ static inline bool iovsim_fn_may_master(struct iovsim_fn *fn)
 	const u8 *d = fn->cfg->data;
 
 	if (READ_ONCE(fn->resetting))
+		return false;
+	if (fn->pf && !iovsim_vf_enabled(fn))
 		return false;
 	if (!(READ_ONCE(d[PCI_COMMAND]) & PCI_COMMAND_MASTER))
 		return false;
@@ -160,12 +225,24 @@ extern struct pci_ops iovsim_pci_ops;
 
 /* func.c */
 void iovsim_fn_flr(struct iovsim_fn *fn);
+void iovsim_fn_reset_state(struct iovsim_fn *fn);
+void __iovsim_fn_put(struct iovsim_fn *fn);
+
+/* sriov.c */
+int iovsim_sriov_add_vfs(struct iovsim_fn *pf);
+void iovsim_sriov_remove_vfs(struct iovsim_fn *pf);
+void iovsim_sriov_drop_vfs(struct iovsim_fn *pf);
+void iovsim_sriov_cfg_fixup(struct iovsim_fn *fn, unsigned int dw, u32 old);
+void iovsim_sriov_reset_vfs(struct iovsim_fn *pf);
+bool iovsim_sriov_vf_decodes(struct iovsim_fn *vf);
 
 /* host.c */
 struct pci_bus *iovsim_host_bus(void);
 bool iovsim_host_owns(struct pci_bus *bus);
 struct iovsim_fn *iovsim_host_lookup(struct pci_bus *bus, unsigned int devfn);
 int iovsim_host_insert(struct iovsim_fn *fn, int devfn);
+int iovsim_host_insert_vf(struct iovsim_fn *vf, unsigned int busnr,
+			  unsigned int devfn);
 void iovsim_host_erase(struct iovsim_fn *fn);
 
 /* irq.c */

@@ -4,10 +4,14 @@
  *
  * - driver_override safety net: every function of the iovsim domain gets
  *   its driver_override set (to the model's driver, or to "none" for a
- *   function no model describes, such as a VF) before the driver core probes it, so stock
- *   drivers matching its IDs (virtio_pci matches every 0x1af4 device) and
- *   mapping BARs nothing backs never bind.  Users rebind the usual way,
- *   by writing driver_override.
+ *   function no model describes) before the driver core probes it, so
+ *   stock drivers matching its IDs (virtio_pci matches every 0x1af4
+ *   device) and mapping BARs nothing backs never bind.  Users rebind the
+ *   usual way, by writing driver_override.  Except VFs: a driver_override
+ *   makes the PCI core probe a VF even with its PF's
+ *   sriov_drivers_autoprobe at 0, so VFs bind by their IDs (a VF's Vendor
+ *   ID is its PF's, IOVSIM_PCI_VENDOR_ID, with device IDs only iovsim
+ *   drivers claim).
  * - model pinning: while a driver from another module than the model is
  *   bound to a function, the model's module is pinned.
  */
@@ -54,7 +58,8 @@ static int iovsim_pci_notify(struct notifier_block *nb, unsigned long action,
 
 	fn = iovsim_notifier_fn(dev);
 	if (action == BUS_NOTIFY_ADD_DEVICE) {
-		iovsim_set_override(to_pci_dev(dev), fn);
+		if (!to_pci_dev(dev)->is_virtfn)
+			iovsim_set_override(to_pci_dev(dev), fn);
 		return NOTIFY_OK;
 	}
 	if (!fn)

@@ -14,6 +14,7 @@
 
 #include <iovsim/dma.h>
 #include <iovsim/ring.h>
+#include <iovsim/virtio_net.h>
 
 struct dentry;
 struct iovsim_fn;
@@ -306,33 +307,10 @@ struct iovsim_fn *iovsim_blk_create(u64 capacity, unsigned int queues,
 int iovsim_blk_parse_capacity(const char *s, u64 *val);
 
 /* net.c */
-#define IOVSIM_VNET_NAME_LEN	16
 #define IOVSIM_VNET_MIN_MTU	68
 #define IOVSIM_VNET_MAX_MTU	9000
 #define IOVSIM_VNET_MAX_QUEUES	8
 
-/**
- * struct iovsim_vnet_params - parameters of a virtio-net function
- * @port: name of its port, unique
- * @pair: port to cable it to, or empty
- * @mac: MAC address
- * @mtu: MTU offered to the driver
- * @queues: queue pairs
- * @link: initial link state
- * @mq: offer VIRTIO_NET_F_MQ
- */
-struct iovsim_vnet_params {
-	char port[IOVSIM_VNET_NAME_LEN];
-	char pair[IOVSIM_VNET_NAME_LEN];
-	u8 mac[6];
-	unsigned int mtu;
-	unsigned int queues;
-	bool link;
-	bool mq;
-};
-
-struct iovsim_fn *iovsim_net_create(const struct iovsim_vnet_params *p);
-int iovsim_net_set_link(const char *port, bool up);
 int iovsim_vnet_parse_name(const char *s, char *name, bool empty_ok);
 
 /* transport.c */

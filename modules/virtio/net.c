@@ -531,6 +531,8 @@ static const struct iovsim_vdev_ops iovsim_net_ops = {
  * iovsim_net_create() - build a virtio-net function and its port
  * @p: parameters; @p->port must be unique
  *
+ * Its port is unconnected unless @p->pair names one.  Process context.
+ *
  * Return: the function, not yet added, or an ERR_PTR() (-EEXIST when the
  * port name is taken).
  */
@@ -586,6 +588,7 @@ struct iovsim_fn *iovsim_net_create(const struct iovsim_vnet_params *p)
 	}
 	return iovsim_vdev_build(vdev);
 }
+EXPORT_SYMBOL_GPL(iovsim_net_create);
 
 /**
  * iovsim_net_set_link() - change the link state of a port
@@ -593,6 +596,7 @@ struct iovsim_fn *iovsim_net_create(const struct iovsim_vnet_params *p)
  * @up: new state
  *
  * The driver sees the change through its configuration interrupt.
+ * Process context.
  *
  * Return: 0, or -ENOENT when no function has that port.
  */
@@ -613,3 +617,4 @@ int iovsim_net_set_link(const char *port, bool up)
 	up_read(&iovsim_vnet_sem);
 	return 0;
 }
+EXPORT_SYMBOL_GPL(iovsim_net_set_link);

@@ -30,6 +30,8 @@
 #include <iovsim/compat.h>
 #include <iovsim/pcihost.h>
 
+#include <uapi/iovsim/pci_ids.h>
+
 #include "internal.h"
 
 /**
@@ -578,10 +580,20 @@ static void vpci_remove(struct pci_dev *pdev)
 	put_device(dev);
 }
 
+/*
+ * The IDs of iovsim's virtio functions, and those of the virtio VFs of an
+ * iovsim SR-IOV PF: a VF's Vendor ID is its PF's (IOVSIM_PCI_VENDOR_ID).
+ * The host gives no VF a driver_override (sriov_drivers_autoprobe would
+ * not apply), so VFs bind by these IDs, which no other driver claims.
+ */
 static const struct pci_device_id vpci_ids[] = {
 	{ PCI_DEVICE(IOVSIM_VIRTIO_VENDOR,
 		     IOVSIM_VIRTIO_DEVICE_BASE + IOVSIM_VIRTIO_ID_NET) },
 	{ PCI_DEVICE(IOVSIM_VIRTIO_VENDOR,
+		     IOVSIM_VIRTIO_DEVICE_BASE + IOVSIM_VIRTIO_ID_BLK) },
+	{ PCI_DEVICE(IOVSIM_PCI_VENDOR_ID,
+		     IOVSIM_VIRTIO_DEVICE_BASE + IOVSIM_VIRTIO_ID_NET) },
+	{ PCI_DEVICE(IOVSIM_PCI_VENDOR_ID,
 		     IOVSIM_VIRTIO_DEVICE_BASE + IOVSIM_VIRTIO_ID_BLK) },
 	{ }
 };

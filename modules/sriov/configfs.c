@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * configfs model of iovsim_sriov, under /sys/kernel/config/iovsim/:
+ *
+ *   sriov-nic/<dev>/	total_vfs (TotalVFs, 1..256, default 8), mac
+ *			(the PF's unicast MAC address; VF n gets it + n + 1;
+ *			default random, locally administered)
+ *
+ * The host adds slot, function, enable, address and model.  Bad values
+ * get -EINVAL or -ERANGE and one line in the kernel log, and change
+ * nothing; nothing changes while enabled (-EBUSY).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/configfs.h>
+#include <linux/etherdevice.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include <iovsim/pcihost.h>
+
+#include "internal.h"
+
+#define cfs_warn(item, fmt, ...) \
+	pr_warn("%s: " fmt, config_item_name(item), ##__VA_ARGS__)
+
+static void *nic_params_alloc(void)
+{
+	struct iovsim_sriov_params *p = kzalloc(sizeof(*p), GFP_KERNEL);
+
+	if (p)
+		iovsim_sriov_default_params(p);
+	return p;
+}
+
+static void nic_params_free(void *params)
+{
+	kfree(params);
+}
+
+static struct iovsim_fn *nic_create(void *params)
+{
+	return iovsim_sriov_pf_create(params);
+}
+
+static ssize_t nic_total_vfs_show(struct config_item *item, char *page)
+{
+	struct iovsim_sriov_params *p = iovsim_model_params_lock(item, false);
+	ssize_t ret = sysfs_emit(page, "%u\n", p->total_vfs);
+
+	iovsim_model_params_unlock(item);
+	return ret;
+}
+
+static ssize_t nic_total_vfs_store(struct config_item *item,
+				   const char *page, size_t count)
+{
+	struct iovsim_sriov_params *p;
+	unsigned int val;
+	int ret;
+
+	ret = kstrtouint(page, 0, &val);
+	if (ret) {
+		cfs_warn(item, "total_vfs: not a number\n");
+		return ret;
+	}
+	if (val < 1 || val > IOVSIM_SRIOV_MAX_VFS) {
+		cfs_warn(item, "total_vfs: %u out of range 1..%d\n", val,
+			 IOVSIM_SRIOV_MAX_VFS);
+		return -ERANGE;
+	}
+	p = iovsim_model_params_lock(item, true);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	p->total_vfs = val;
+	iovsim_model_params_unlock(item);
+	return count;
+}
+
+static ssize_t nic_mac_show(struct config_item *item, char *page)
+{
+	struct iovsim_sriov_params *p = iovsim_model_params_lock(item, false);
+	ssize_t ret = sysfs_emit(page, "%pM\n", p->mac);
+
+	iovsim_model_params_unlock(item);
+	return ret;
+}
+
+static ssize_t nic_mac_store(struct config_item *item, const char *page,
+			     size_t count)
+{
+	struct iovsim_sriov_params *p;
+	u8 mac[ETH_ALEN];
+
+	if (strlen(page) < 17 || !mac_pton(page, mac) ||
+	    (page[17] && strcmp(page + 17, "\n")) ||
+	    !is_valid_ether_addr(mac)) {
+		cfs_warn(item, "mac: not a unicast, non-zero MAC address\n");
+		return -EINVAL;
+	}
+	p = iovsim_model_params_lock(item, true);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	ether_addr_copy(p->mac, mac);
+	iovsim_model_params_unlock(item);
+	return count;
+}
+
+CONFIGFS_ATTR(nic_, total_vfs);
+CONFIGFS_ATTR(nic_, mac);
+
+static struct configfs_attribute *nic_attrs[] = {
+	&nic_attr_total_vfs,
+	&nic_attr_mac,
+	NULL,
+};
+
+static struct iovsim_model iovsim_sriov_nic_model = {
+	.name		= "sriov-nic",
+	.owner		= THIS_MODULE,
+	.attrs		= nic_attrs,
+	.params_alloc	= nic_params_alloc,
+	.params_free	= nic_params_free,
+	.create		= nic_create,
+};
+
+/**
+ * iovsim_sriov_configfs_init() - register the sriov-nic configfs model
+ *
+ * Return: 0 or a negative errno.
+ */
+int iovsim_sriov_configfs_init(void)
+{
+	return iovsim_model_register(&iovsim_sriov_nic_model);
+}
+
+/**
+ * iovsim_sriov_configfs_exit() - unregister it
+ */
+void iovsim_sriov_configfs_exit(void)
+{
+	iovsim_model_unregister(&iovsim_sriov_nic_model);
+}

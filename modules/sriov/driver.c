@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The PF driver: binds the SR-IOV NIC's physical functions (the host sets
+ * their driver_override to it) and enables and disables their VFs when
+ * user space writes sriov_numvfs.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/pci.h>
+
+#include <iovsim/pcihost.h>
+#include <uapi/iovsim/pci_ids.h>
+
+#include "internal.h"
+
+/*
+ * Disable the VFs of @pdev, unless one is assigned to a guest: that one's
+ * guest would lose its device.  Process context, under the device lock.
+ */
+static int pf_disable_vfs(struct pci_dev *pdev)
+{
+	if (pci_vfs_assigned(pdev)) {
+		pci_warn(pdev, "cannot disable VFs while one is assigned\n");
+		return -EBUSY;
+	}
+	pci_disable_sriov(pdev);
+	return 0;
+}
+
+/**
+ * pf_sriov_configure() - the sriov_numvfs write: enable or disable VFs
+ * @pdev: the PF
+ * @num_vfs: VFs wanted, 0 to disable them
+ *
+ * Context: process; the PCI core holds the PF's device lock and
+ * pci_lock_rescan_remove().  It has already refused to change a non-zero
+ * number of VFs into another (-EBUSY) and a number above TotalVFs
+ * (-ERANGE).
+ *
+ * Return: the number of VFs enabled, or a negative errno: -EBUSY while a
+ * VF is assigned, or what pci_enable_sriov() returns.
+ */
+static int pf_sriov_configure(struct pci_dev *pdev, int num_vfs)
+{
+	int ret;
+
+	if (!num_vfs)
+		return pf_disable_vfs(pdev);
+
+	ret = pci_enable_sriov(pdev, num_vfs);
+	if (ret) {
+		pci_err(pdev, "cannot enable %d VFs: %d\n", num_vfs, ret);
+		return ret;
+	}
+	return num_vfs;
+}
+
+static int pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	if (!iovsim_fn_from_pci_dev(pdev) || !pdev->is_physfn)
+		return -ENODEV;
+	return pci_enable_device(pdev);
+}
+
+/*
+ * Unbinding takes the VFs away whatever uses them, as removing the PF
+ * would: the PCI core unbinds their drivers first.
+ */
+static void pf_remove(struct pci_dev *pdev)
+{
+	if (pci_vfs_assigned(pdev))
+		pci_warn(pdev, "removing VFs assigned to a guest\n");
+	pci_disable_sriov(pdev);
+	pci_disable_device(pdev);
+}
+
+static const struct pci_device_id pf_ids[] = {
+	{ PCI_DEVICE(IOVSIM_PCI_VENDOR_ID, IOVSIM_PCI_DEVICE_ID_SRIOV_PF) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, pf_ids);
+
+static struct pci_driver pf_driver = {
+	.name			= KBUILD_MODNAME,
+	.id_table		= pf_ids,
+	.probe			= pf_probe,
+	.remove			= pf_remove,
+	.sriov_configure	= pf_sriov_configure,
+};
+
+/**
+ * iovsim_sriov_driver_init() - register the PF driver
+ *
+ * Return: 0 or a negative errno.
+ */
+int iovsim_sriov_driver_init(void)
+{
+	return pci_register_driver(&pf_driver);
+}
+
+/**
+ * iovsim_sriov_driver_exit() - unregister the PF driver
+ */
+void iovsim_sriov_driver_exit(void)
+{
+	pci_unregister_driver(&pf_driver);
+}

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The SR-IOV NIC's physical function, as a device model: a PCI Express
+ * root complex integrated endpoint of class Ethernet controller, vendor
+ * 0x1b36 device 0x10f1, with an SR-IOV capability whose VFs are
+ * virtio-net functions of iovsim_virtio (one model serves every virtio-net
+ * function, plain or VF).  The host (iovsim_pcihost) emulates the SR-IOV
+ * capability and makes the VFs appear when VF Enable is set; the PF
+ * itself has no BAR and no register of its own yet.
+ *
+ * VF n of PF <id> has port sr<id>vf<n> (unconnected) and MAC address
+ * PF MAC + n + 1.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+
+#include <iovsim/pcihost.h>
+#include <iovsim/virtio_net.h>
+#include <uapi/iovsim/pci_ids.h>
+
+#include "internal.h"
+
+static DEFINE_IDA(iovsim_sriov_ida);
+
+/* PCI class code of an Ethernet controller: base class, subclass, prog-if */
+#define SRIOV_PF_CLASS		(PCI_CLASS_NETWORK_ETHERNET << 8)
+
+/**
+ * iovsim_sriov_default_params() - parameters of a new PF
+ * @p: filled with TotalVFs IOVSIM_SRIOV_DEFAULT_VFS and a random
+ *	locally administered MAC address
+ */
+void iovsim_sriov_default_params(struct iovsim_sriov_params *p)
+{
+	p->total_vfs = IOVSIM_SRIOV_DEFAULT_VFS;
+	eth_random_addr(p->mac);
+	/* room for 256 VFs above it without carrying into the OUI */
+	p->mac[4] &= 0xf0;
+	p->mac[5] = 0;
+}
+
+/* The MAC address of VF @n: the PF's plus n + 1, within its 48 bits. */
+static void sriov_vf_mac(const u8 *pf_mac, unsigned int n, u8 *mac)
+{
+	u64 v = ether_addr_to_u64(pf_mac) + n + 1;
+
+	u64_to_ether_addr(v & GENMASK_ULL(47, 0), mac);
+}
+
+/* The PF has no BAR: the host never decodes an access for it. */
+static u64 sriov_pf_bar_read(struct iovsim_fn *fn, unsigned int bar, u64 off,
+			     unsigned int size)
+{
+	return ~0ULL;
+}
+
+static void sriov_pf_bar_write(struct iovsim_fn *fn, unsigned int bar,
+			       u64 off, unsigned int size, u64 val)
+{
+}
+
+/* Process context: the last reference to the PF is gone. */
+static void sriov_pf_release(struct iovsim_fn *fn)
+{
+	struct iovsim_sriov_pf *pf = iovsim_fn_priv(fn);
+
+	ida_free(&iovsim_sriov_ida, pf->id);
+	kfree(pf);
+}
+
+static const struct iovsim_fn_ops sriov_pf_ops = {
+	.bar_read	= sriov_pf_bar_read,
+	.bar_write	= sriov_pf_bar_write,
+	.release	= sriov_pf_release,
+};
+
+/* Build VF @n of @pf and hand it to the PF function @fn. */
+static int sriov_add_vf(struct iovsim_sriov_pf *pf, struct iovsim_fn *fn,
+			unsigned int n)
+{
+	struct iovsim_vnet_params vp = {
+		.mtu = ETH_DATA_LEN,
+		.queues = 1,
+		.link = true,
+	};
+	struct iovsim_fn *vf;
+	int ret;
+
+	snprintf(vp.port, sizeof(vp.port), "sr%dvf%u", pf->id, n);
+	sriov_vf_mac(pf->p.mac, n, vp.mac);
+	vf = iovsim_net_create(&vp);
+	if (IS_ERR(vf))
+		return PTR_ERR(vf);
+	ret = iovsim_fn_add_vf(fn, vf);
+	if (ret)
+		iovsim_fn_discard(vf);
+	return ret;
+}
+
+/**
+ * iovsim_sriov_pf_create() - build a physical function and its VFs
+ * @p: parameters, already checked
+ *
+ * Process context.
+ *
+ * Return: the function, not yet added (iovsim_fn_add()), or an ERR_PTR().
+ */
+struct iovsim_fn *iovsim_sriov_pf_create(const struct iovsim_sriov_params *p)
+{
+	struct iovsim_sriov_pf *pf;
+	struct iovsim_fn *fn;
+	unsigned int n;
+	int ret;
+
+	pf = kzalloc(sizeof(*pf), GFP_KERNEL);
+	if (!pf)
+		return ERR_PTR(-ENOMEM);
+	pf->p = *p;
+	pf->id = ida_alloc_max(&iovsim_sriov_ida, 999, GFP_KERNEL);
+	if (pf->id < 0) {
+		ret = pf->id;
+		goto err_free;
+	}
+
+	/* from here the function's release frees pf */
+	fn = iovsim_fn_alloc(THIS_MODULE, &sriov_pf_ops, pf);
+	if (IS_ERR(fn)) {
+		ret = PTR_ERR(fn);
+		goto err_ida;
+	}
+
+	iovsim_cfg_set_ids(fn, IOVSIM_PCI_VENDOR_ID,
+			   IOVSIM_PCI_DEVICE_ID_SRIOV_PF, IOVSIM_PCI_VENDOR_ID,
+			   IOVSIM_PCI_DEVICE_ID_SRIOV_PF, SRIOV_PF_CLASS, 1);
+	iovsim_fn_set_driver(fn, KBUILD_MODNAME);
+	ret = iovsim_cfg_add_pcie(fn, IOVSIM_PCIE_RCIEP);
+	if (ret >= 0)
+		ret = iovsim_cfg_add_sriov(fn, p->total_vfs);
+	for (n = 0; ret >= 0 && n < p->total_vfs; n++)
+		ret = sriov_add_vf(pf, fn, n);
+	if (ret < 0) {
+		pr_err("cannot build PF %d: %d\n", pf->id, ret);
+		iovsim_fn_discard(fn);	/* frees pf */
+		return ERR_PTR(ret);
+	}
+	return fn;
+
+err_ida:
+	ida_free(&iovsim_sriov_ida, pf->id);
+err_free:
+	kfree(pf);
+	return ERR_PTR(ret);
+}
+
+/**
+ * iovsim_sriov_pf_exit() - module unload: every PF is gone
+ */
+void iovsim_sriov_pf_exit(void)
+{
+	ida_destroy(&iovsim_sriov_ida);
+}

@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash disable=SC2034
+#
+# Helpers of the iovsim_sriov selftests; source after lib.sh.
+
+CFS=/sys/kernel/config/iovsim
+PCIDEVS=/sys/bus/pci/devices
+
+# sriov_setup [IOVSIM_SRIOV PARAMS...]: root, configfs mounted, virtio_net
+# and iovsim_sriov loaded with the given parameters.
+sriov_setup() {
+	iovsim_require_root
+	modprobe configfs 2>/dev/null
+	mountpoint -q /sys/kernel/config ||
+		mount -t configfs none /sys/kernel/config
+	modprobe virtio_net 2>/dev/null
+	if ! iovsim_load iovsim_sriov "$@"; then
+		ktap_print_header
+		ktap_exit_fail_msg "cannot load iovsim_sriov $*"
+	fi
+}
+
+# sriov_pfs: PCI addresses of the iovsim SR-IOV physical functions
+# (1b36:10f1), in address order.
+sriov_pfs() {
+	local d
+	for d in "$PCIDEVS"/*; do
+		[ "$(cat "$d/vendor" 2>/dev/null)" = 0x1b36 ] &&
+			[ "$(cat "$d/device")" = 0x10f1 ] && basename "$d"
+	done
+}
+
+# sriov_vfs PF: PCI addresses of PF's VFs, in VF order.
+sriov_vfs() {
+	local i
+	for ((i = 0; ; i++)); do
+		[ -e "$PCIDEVS/$1/virtfn$i" ] || break
+		basename "$(readlink "$PCIDEVS/$1/virtfn$i")"
+	done
+}
+
+# sriov_vf_netdev VF: the net device of the virtio-net VF at VF.
+sriov_vf_netdev() {
+	local n
+	for n in "$PCIDEVS/$1"/virtio*/net/*; do
+		[ -e "$n" ] && basename "$n"
+	done
+}
+
+# sriov_reg PF OFF WIDTH: a register of PF's SR-IOV capability (WIDTH
+# b, w or l), hex, from setpci.
+sriov_reg() {
+	setpci -s "$1" "ECAP_SRIOV+$(printf %x "$2").$3"
+}
+
+# sriov_set_reg PF OFF WIDTH VALUE: write it with setpci (a raw
+# configuration write, behind the PCI core's back).
+sriov_set_reg() {
+	setpci -s "$1" "ECAP_SRIOV+$(printf %x "$2").$3=$4"
+}
