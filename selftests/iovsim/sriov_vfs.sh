@@ -21,7 +21,7 @@ SRIOV_BAR0=0x24
 sriov_setup pfs=2 total_vfs=8
 
 ktap_print_header
-ktap_set_plan 22
+ktap_set_plan 23
 
 mapfile -t pfs < <(sriov_pfs)
 pf=${pfs[0]:-none}
@@ -106,12 +106,22 @@ done
 iovsim_check "every VF has a virtio_net netdev, MACs consecutive (${macs[*]})" \
 	test "$ok" = 1 -a "${#macs[@]}" = 4
 
-# 8: NumVFs is locked while VF Enable is set
+# 8: every VF has a function-level reset (PCIe 9.3.7.2); the PCI core
+# saves and restores its state around it, and its netdev stays
+v0=${vfs[0]:-none}
+methods=$(cat "$PCIDEVS/$v0/reset_method" 2>/dev/null)
+got=$(write_errno "$PCIDEVS/$v0/reset" 1)
+n=$(sriov_vf_netdev "$v0")
+iovsim_check "VF reset ($methods): $got, netdev ${n:-gone}, Bus Master $(setpci -s "$v0" COMMAND.w)" \
+	test "${methods%% *}" = flr -a "$got" = OK -a -n "$n" -a \
+	$((0x$(setpci -s "$v0" COMMAND.w) & 4)) = 4
+
+# 9: NumVFs is locked while VF Enable is set
 sriov_set_reg "$pf" $SRIOV_NUM_VF w 2
 iovsim_check "raw NumVFs write while VF Enable is set is ignored ($(sriov_reg "$pf" $SRIOV_NUM_VF w))" \
 	test "$(sriov_reg "$pf" $SRIOV_NUM_VF w)" = 0004
 
-# 9-11: bad sriov_numvfs writes change nothing
+# 10-12: bad sriov_numvfs writes change nothing
 got=$(write_errno "$pfdev/sriov_numvfs" 9)
 iovsim_check "sriov_numvfs <- 9 (above TotalVFs): $got, still 4 VFs" \
 	test "$got" = ERANGE -a "$(sriov_vfs "$pf" | wc -l)" = 4
@@ -121,14 +131,14 @@ iovsim_check "sriov_numvfs <- 'four': $got, still 4 VFs" \
 iovsim_expect_write_error "$pfdev/sriov_numvfs" 2 EBUSY \
 	"sriov_numvfs with 4 VFs enabled"
 
-# 12
+# 13
 echo 0 >"$pfdev/sriov_numvfs"
 left=$(ls -d "$PCIDEVS/$dom:$(printf %02x $((devfn + 1)))":* 2>/dev/null | wc -l)
 iovsim_check "sriov_numvfs <- 0: no virtfn link, $left functions on the VF bus, NumVFs $(sriov_reg "$pf" $SRIOV_NUM_VF w)" \
 	test "$(sriov_vfs "$pf" | wc -l)" = 0 -a "$left" = 0 -a \
 	"$(sriov_reg "$pf" $SRIOV_NUM_VF w)" = 0000
 
-# 13: the other PF's VFs are its own
+# 14: the other PF's VFs are its own
 echo 8 >"$PCIDEVS/$pf1/sriov_numvfs"
 mapfile -t vfs1 < <(sriov_vfs "$pf1")
 bus1=$(printf %02x $(((0x$(echo "$pf1" | cut -d: -f3 | cut -d. -f1) << 3) + 1)))
@@ -140,7 +150,7 @@ echo 0 >"$PCIDEVS/$pf1/sriov_numvfs"
 iovsim_check "the second PF enables all its 8 VFs on bus $bus1 (${#vfs1[@]})" \
 	test "$ok" = 1 -a "${#vfs1[@]}" = 8
 
-# 14: with sriov_drivers_autoprobe 0 the VFs stay unbound
+# 15: with sriov_drivers_autoprobe 0 the VFs stay unbound
 echo 0 >"$pfdev/sriov_drivers_autoprobe"
 echo 2 >"$pfdev/sriov_numvfs"
 mapfile -t vfs < <(sriov_vfs "$pf")
@@ -148,7 +158,7 @@ v0=${vfs[0]:-none}
 iovsim_check "autoprobe 0: 2 VFs, unbound (driver_override $(cat "$PCIDEVS/$v0/driver_override" 2>/dev/null))" \
 	test "${#vfs[@]}" = 2 -a ! -e "$PCIDEVS/$v0/driver" -a ! -e "$PCIDEVS/${vfs[1]:-none}/driver"
 
-# 15: a VF answers only while VF Enable is set (VFs are not bound here)
+# 16: a VF answers only while VF Enable is set (VFs are not bound here)
 ctrl=$(sriov_reg "$pf" $SRIOV_CTRL w)
 sriov_set_reg "$pf" $SRIOV_CTRL w 0
 off=$(setpci -s "$v0" CLASS_DEVICE.w)
@@ -157,7 +167,7 @@ on=$(setpci -s "$v0" CLASS_DEVICE.w)
 iovsim_check "VF class with VF Enable clear $off, set again $on (control $ctrl)" \
 	test "$off" = ffff -a "$on" = 0200 -a $((0x$ctrl & 9)) = 9
 
-# 16: as the PCI core wants it for a VF with autoprobe 0: driver_override
+# 17: as the PCI core wants it for a VF with autoprobe 0: driver_override
 echo iovsim_virtio >"$PCIDEVS/$v0/driver_override"
 echo "$v0" >/sys/bus/pci/drivers_probe
 vfs=("$v0")
@@ -166,7 +176,7 @@ iovsim_check "binding it by hand (driver_override, drivers_probe) gives it a net
 echo 0 >"$pfdev/sriov_numvfs"
 echo 1 >"$pfdev/sriov_drivers_autoprobe"
 
-# 17-18: System Page Size: one supported size, and VF BARs follow it
+# 18-19: System Page Size: one supported size, and VF BARs follow it
 sriov_set_reg "$pf" $SRIOV_SYS_PGSIZE l 3
 got=$(sriov_reg "$pf" $SRIOV_SYS_PGSIZE l)
 iovsim_check "System Page Size <- 3 (two sizes) keeps $got" \
@@ -184,7 +194,7 @@ iovsim_check "VF BAR 0 sizes to 16 KiB with 4 KiB pages ($size4k), 64 KiB with 6
 	test "$size4k" = ffffc004 -a "$size64k" = ffff0004 -a \
 	"$(sriov_reg "$pf" $SRIOV_BAR0 l)" = "$bar"
 
-# 19: unbinding the PF driver takes the VFs away
+# 20: unbinding the PF driver takes the VFs away
 echo 3 >"$pfdev/sriov_numvfs"
 echo "$pf" >/sys/bus/pci/drivers/iovsim_sriov/unbind
 n=$(sriov_vfs "$pf" | wc -l)
@@ -193,14 +203,14 @@ iovsim_check "PF unbound with 3 VFs: $n VFs left, VF Enable $(sriov_reg "$pf" $S
 	test "$n" = 0 -a "$(cat "$pfdev/sriov_numvfs")" = 0 -a \
 	$((0x$(sriov_reg "$pf" $SRIOV_CTRL w) & 1)) = 0
 
-# 20: unloading the module with VFs enabled
+# 21: unloading the module with VFs enabled
 echo 2 >"$pfdev/sriov_numvfs"
 echo 2 >"$PCIDEVS/$pf1/sriov_numvfs"
 iovsim_unload iovsim_sriov
 iovsim_check "rmmod with VFs enabled: no iovsim_sriov PF or VF left" \
 	test -z "$(sriov_pfs)" -a ! -e "$PCIDEVS/$v0"
 
-# 21-22: 256 VFs (TotalVFs' maximum) on one bus
+# 22-23: 256 VFs (TotalVFs' maximum) on one bus
 sriov_setup pfs=1 total_vfs=256
 pf=$(sriov_pfs)
 pfdev=$PCIDEVS/$pf
