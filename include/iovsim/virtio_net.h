@@ -32,7 +32,23 @@ struct iovsim_vnet_params {
 	bool mq;
 };
 
+/**
+ * struct iovsim_net_stats - counters of a port, from its device's side
+ * @tx_frames: frames its driver transmitted
+ * @tx_dropped: of those, frames not delivered
+ * @rx_frames: frames delivered into its receive buffers
+ * @rx_dropped: frames for it dropped (no buffer, too long)
+ */
+struct iovsim_net_stats {
+	u64 tx_frames;
+	u64 tx_dropped;
+	u64 rx_frames;
+	u64 rx_dropped;
+};
+
 struct iovsim_fn *iovsim_net_create(const struct iovsim_vnet_params *p);
 int iovsim_net_set_link(const char *port, bool up);
+int iovsim_net_set_mac(const char *port, const u8 *mac);
+int iovsim_net_get_stats(const char *port, struct iovsim_net_stats *st);
 
 #endif /* _IOVSIM_VIRTIO_NET_H */

@@ -596,7 +596,11 @@ static int iovsim_pci_write(struct pci_bus *bus, unsigned int devfn,
 	cfg = fn->cfg;
 
 	raw_spin_lock_irqsave(&fn->cfg_lock, flags);
-	if (fn->resetting) {	/* an FLR discards requests */
+	/*
+	 * An FLR discards requests; a VF its PF disabled since the lookup
+	 * is gone (the reset that follows takes cfg_lock after this).
+	 */
+	if (fn->resetting || (fn->pf && !iovsim_vf_enabled(fn))) {
 		raw_spin_unlock_irqrestore(&fn->cfg_lock, flags);
 		rcu_read_unlock();
 		return PCIBIOS_SUCCESSFUL;

@@ -76,10 +76,9 @@ void iovsim_fn_flr(struct iovsim_fn *fn)
 
 /*
  * Reset @fn as a function-level reset does, without the configuration
- * write that asks for one: a VF whose PF clears VF Enable.  A model
- * without ->reset only gets its configuration space and interrupts reset.
- * Called by the pci_ops write under rcu_read_lock(), in its atomic
- * context.
+ * write that asks for one: a VF whose PF clears VF Enable (VFs have
+ * ->reset, iovsim_fn_add_vf() makes sure).  Called by the pci_ops write
+ * under rcu_read_lock(), in its atomic context.
  */
 void iovsim_fn_reset_state(struct iovsim_fn *fn)
 {
@@ -91,14 +90,10 @@ void iovsim_fn_reset_state(struct iovsim_fn *fn)
 		return;
 	}
 	memcpy(fn->cfg->data, fn->cfg->init, IOVSIM_CFG_SIZE);
-	if (fn->ops->reset)
-		WRITE_ONCE(fn->resetting, true);
+	WRITE_ONCE(fn->resetting, true);
 	raw_spin_unlock_irqrestore(&fn->cfg_lock, flags);
 	iovsim_fn_irqs_cfg_written(fn);
-	if (fn->ops->reset)
-		iovsim_fn_flr(fn);
-	else
-		iovsim_fn_irqs_reset(fn);
+	iovsim_fn_flr(fn);
 }
 
 /**
@@ -229,17 +224,20 @@ void iovsim_fn_remove(struct iovsim_fn *fn)
 	if (WARN_ON(fn->devfn < 0))
 		return;
 
-	pci_lock_rescan_remove();
+	/*
+	 * A PF's driver disables SR-IOV when it unbinds.  Unbind it before
+	 * taking the rescan lock: sriov_numvfs takes the PF's device lock,
+	 * then the rescan lock.
+	 */
 	pdev = pci_get_slot(iovsim_host_bus(), fn->devfn);
+	if (pdev && pdev->is_physfn)
+		device_release_driver(&pdev->dev);
+
+	pci_lock_rescan_remove();
 	if (pdev) {
-		/*
-		 * A PF's driver disables SR-IOV when it unbinds; the PCI core
-		 * BUGs on freeing a PF with VFs still enabled, so make sure.
-		 */
-		if (pdev->is_physfn) {
-			device_release_driver(&pdev->dev);
+		/* the PCI core BUGs on freeing a PF with VFs enabled */
+		if (pdev->is_physfn)
 			pci_disable_sriov(pdev);
-		}
 		pci_stop_and_remove_bus_device(pdev);
 		pci_dev_put(pdev);
 	}

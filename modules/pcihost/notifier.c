@@ -13,7 +13,8 @@
  *   ID is its PF's, IOVSIM_PCI_VENDOR_ID, with device IDs only iovsim
  *   drivers claim).
  * - model pinning: while a driver from another module than the model is
- *   bound to a function, the model's module is pinned.
+ *   bound to a function, the model's module is pinned (for a VF, its
+ *   PF's model's too).
  */
 #include <linux/device.h>
 #include <linux/module.h>
@@ -47,6 +48,18 @@ static void iovsim_set_override(struct pci_dev *pdev, struct iovsim_fn *fn)
 		pci_warn(pdev, "cannot set driver_override: %d\n", ret);
 }
 
+/* Pin @fn's model, and a VF's PF's model: both serve the function. */
+static bool iovsim_fn_pin_models(struct iovsim_fn *fn)
+{
+	if (!try_module_get(fn->owner))
+		return false;
+	if (fn->pf && !try_module_get(fn->pf->owner)) {
+		module_put(fn->owner);
+		return false;
+	}
+	return true;
+}
+
 static int iovsim_pci_notify(struct notifier_block *nb, unsigned long action,
 			     void *data)
 {
@@ -74,13 +87,15 @@ static int iovsim_pci_notify(struct notifier_block *nb, unsigned long action,
 		 * UNBOUND_DRIVER in between.
 		 */
 		if (dev->driver->owner != fn->owner && !fn->owner_pinned)
-			fn->owner_pinned = try_module_get(fn->owner);
+			fn->owner_pinned = iovsim_fn_pin_models(fn);
 		break;
 	case BUS_NOTIFY_DRIVER_NOT_BOUND:
 	case BUS_NOTIFY_UNBOUND_DRIVER:
 		if (fn->owner_pinned) {
 			fn->owner_pinned = false;
 			module_put(fn->owner);
+			if (fn->pf)
+				module_put(fn->pf->owner);
 		}
 		break;
 	}

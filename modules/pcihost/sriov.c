@@ -151,16 +151,17 @@ static void sriov_vf_cfg(struct iovsim_fn *pf, struct iovsim_fn *vf)
  * Device ID.  Process context.
  *
  * Return: 0, or -EINVAL (@pf not a PF being built, @vf added or a PF or
- * VF already, BARs unlike the first VF's), -ENOSPC (TotalVFs given
- * already).  On failure the caller keeps its reference to @vf.
+ * VF already, or without ->reset, BARs unlike the first VF's), -ENOSPC
+ * (TotalVFs given already).  On failure the caller keeps its reference to @vf.
  */
 int iovsim_fn_add_vf(struct iovsim_fn *pf, struct iovsim_fn *vf)
 {
 	unsigned int i, bar, where;
 	u16 did;
 
+	/* a VF must have a function-level reset (PCIe 9.3.7.2): ->reset */
 	if (!pf->sriov_cap || pf->devfn >= 0 || vf->devfn >= 0 ||
-	    vf->pf || vf->sriov_cap || vf == pf)
+	    vf->pf || vf->sriov_cap || vf == pf || !vf->ops->reset)
 		return -EINVAL;
 	for (i = 0; i < pf->total_vfs && pf->vfs[i]; i++)
 		;
@@ -265,8 +266,8 @@ err:
 
 /*
  * Take @pf's VFs off the bus: the PCI core has removed their pci_devs
- * (pci_disable_sriov()) or never made them; one left is removed here.
- * They stay attached to @pf.  Caller holds pci_lock_rescan_remove().
+ * (pci_disable_sriov()) or never made them.  They stay attached to @pf.
+ * Caller holds pci_lock_rescan_remove().
  */
 void iovsim_sriov_remove_vfs(struct iovsim_fn *pf)
 {
@@ -282,11 +283,10 @@ void iovsim_sriov_remove_vfs(struct iovsim_fn *pf)
 		vf = pf->vfs[i];
 		if (vf->devfn < 0)
 			continue;
+		/* pci_disable_sriov() removed it, as only it can */
 		pdev = bus ? pci_get_slot(bus, vf->devfn) : NULL;
-		if (pdev) {
-			pci_stop_and_remove_bus_device(pdev);
-			pci_dev_put(pdev);
-		}
+		WARN_ON(pdev);
+		pci_dev_put(pdev);
 		iovsim_host_erase(vf);
 		iovsim_fn_irqs_kill(vf);
 	}
@@ -356,9 +356,12 @@ void iovsim_sriov_cfg_fixup(struct iovsim_fn *fn, unsigned int dw, u32 old)
  */
 void iovsim_sriov_reset_vfs(struct iovsim_fn *pf)
 {
-	unsigned int i;
+	const u8 *d = pf->cfg->data;
+	unsigned int i, num;
 
-	for (i = 0; i < pf->total_vfs; i++)
+	/* VFs at NumVFs and above were never enabled since their last reset */
+	num = cfg_get(d, pf->sriov_cap + PCI_SRIOV_NUM_VF, 2);
+	for (i = 0; i < min(num, pf->total_vfs); i++)
 		iovsim_fn_reset_state(pf->vfs[i]);
 }
 

@@ -3,7 +3,8 @@
  * configfs model of iovsim_sriov, under /sys/kernel/config/iovsim/:
  *
  *   sriov-nic/<dev>/	total_vfs (TotalVFs, 1..256, default 8), mac
- *			(the PF's unicast MAC address; VF n gets it + n + 1;
+ *			(the PF's unicast MAC address; VF n gets it + n + 1,
+ *			which must not carry into the first octet: -ERANGE;
  *			default random, locally administered)
  *
  * The host adds slot, function, enable, address and model.  Bad values
@@ -72,6 +73,12 @@ static ssize_t nic_total_vfs_store(struct config_item *item,
 	p = iovsim_model_params_lock(item, true);
 	if (IS_ERR(p))
 		return PTR_ERR(p);
+	if (!iovsim_sriov_mac_fits(p->mac, val)) {
+		iovsim_model_params_unlock(item);
+		cfs_warn(item, "total_vfs: %u VF addresses do not fit above mac %pM\n",
+			 val, p->mac);
+		return -ERANGE;
+	}
 	p->total_vfs = val;
 	iovsim_model_params_unlock(item);
 	return count;
@@ -101,6 +108,12 @@ static ssize_t nic_mac_store(struct config_item *item, const char *page,
 	p = iovsim_model_params_lock(item, true);
 	if (IS_ERR(p))
 		return PTR_ERR(p);
+	if (!iovsim_sriov_mac_fits(mac, p->total_vfs)) {
+		iovsim_model_params_unlock(item);
+		cfs_warn(item, "mac: no room above %pM for %u VF addresses\n",
+			 mac, p->total_vfs);
+		return -ERANGE;
+	}
 	ether_addr_copy(p->mac, mac);
 	iovsim_model_params_unlock(item);
 	return count;

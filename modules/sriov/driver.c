@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The PF driver: binds the SR-IOV NIC's physical functions (the host sets
- * their driver_override to it) and enables and disables their VFs when
- * user space writes sriov_numvfs.
+ * their driver_override to it), gives each a netdev (netdev.c), and
+ * enables and disables their VFs when user space writes sriov_numvfs.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -13,6 +13,11 @@
 #include <uapi/iovsim/pci_ids.h>
 
 #include "internal.h"
+
+static struct iovsim_sriov_pf *pf_model(struct pci_dev *pdev)
+{
+	return iovsim_fn_priv(iovsim_fn_from_pci_dev(pdev));
+}
 
 /*
  * Disable the VFs of @pdev, unless one is assigned to a guest: that one's
@@ -25,6 +30,7 @@ static int pf_disable_vfs(struct pci_dev *pdev)
 		return -EBUSY;
 	}
 	pci_disable_sriov(pdev);
+	iovsim_sriov_vfs_reset(pf_model(pdev));
 	return 0;
 }
 
@@ -58,9 +64,23 @@ static int pf_sriov_configure(struct pci_dev *pdev, int num_vfs)
 
 static int pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
-	if (!iovsim_fn_from_pci_dev(pdev) || !pdev->is_physfn)
+	struct iovsim_fn *fn = iovsim_fn_from_pci_dev(pdev);
+	int ret;
+
+	/*
+	 * Only the PFs of pf.c, whose model the netdev uses: a
+	 * driver_override can bring any function here.
+	 */
+	if (!fn || !pdev->is_physfn || pdev->vendor != IOVSIM_PCI_VENDOR_ID ||
+	    pdev->device != IOVSIM_PCI_DEVICE_ID_SRIOV_PF)
 		return -ENODEV;
-	return pci_enable_device(pdev);
+	ret = pci_enable_device(pdev);
+	if (ret)
+		return ret;
+	ret = iovsim_sriov_netdev_create(pdev, iovsim_fn_priv(fn));
+	if (ret)
+		pci_disable_device(pdev);
+	return ret;
 }
 
 /*
@@ -69,9 +89,11 @@ static int pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
  */
 static void pf_remove(struct pci_dev *pdev)
 {
+	iovsim_sriov_netdev_destroy(pdev);
 	if (pci_vfs_assigned(pdev))
 		pci_warn(pdev, "removing VFs assigned to a guest\n");
 	pci_disable_sriov(pdev);
+	iovsim_sriov_vfs_reset(pf_model(pdev));
 	pci_disable_device(pdev);
 }
 

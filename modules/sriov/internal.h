@@ -9,10 +9,11 @@
 #include <linux/types.h>
 
 struct iovsim_fn;
+struct pci_dev;
 
 #define IOVSIM_SRIOV_MAX_VFS		256
 #define IOVSIM_SRIOV_DEFAULT_VFS	8
-#define IOVSIM_SRIOV_MAX_PFS		64
+#define IOVSIM_SRIOV_MAX_PFS		32	/* function 0 of each slot */
 
 /**
  * struct iovsim_sriov_params - what a physical function is built from
@@ -25,20 +26,44 @@ struct iovsim_sriov_params {
 };
 
 /**
+ * struct iovsim_sriov_vf - what the PF's administrator set for a VF
+ * @mac: its MAC address (ndo_set_vf_mac)
+ * @link_state: IFLA_VF_LINK_STATE_AUTO, _ENABLE or _DISABLE
+ */
+struct iovsim_sriov_vf {
+	u8 mac[ETH_ALEN];
+	int link_state;
+};
+
+/**
  * struct iovsim_sriov_pf - model state of a physical function
  * @id: number of the PF, unique while it exists; its VFs' ports are
  *	sr<id>vf<n>
  * @p: its parameters
+ * @vf: per-VF settings, @p.total_vfs of them; under RTNL, or owned by
+ *	the PF driver's .sriov_configure while no VF is enabled
  */
 struct iovsim_sriov_pf {
 	int id;
 	struct iovsim_sriov_params p;
+	struct iovsim_sriov_vf *vf;
 };
 
 /* pf.c */
 void iovsim_sriov_default_params(struct iovsim_sriov_params *p);
+bool iovsim_sriov_mac_fits(const u8 *mac, unsigned int total_vfs);
 struct iovsim_fn *iovsim_sriov_pf_create(const struct iovsim_sriov_params *p);
 void iovsim_sriov_pf_exit(void);
+void iovsim_sriov_vf_port(const struct iovsim_sriov_pf *pf, unsigned int n,
+			  char *port);
+void iovsim_sriov_vf_default_mac(const struct iovsim_sriov_pf *pf,
+				 unsigned int n, u8 *mac);
+
+/* netdev.c */
+int iovsim_sriov_netdev_create(struct pci_dev *pdev,
+			       struct iovsim_sriov_pf *pf);
+void iovsim_sriov_netdev_destroy(struct pci_dev *pdev);
+void iovsim_sriov_vfs_reset(struct iovsim_sriov_pf *pf);
 
 /* driver.c */
 int iovsim_sriov_driver_init(void);

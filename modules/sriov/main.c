@@ -18,7 +18,7 @@
 
 static unsigned int pfs = 1;
 module_param(pfs, uint, 0444);
-MODULE_PARM_DESC(pfs, "physical functions to add at load time (0-64, default 1)");
+MODULE_PARM_DESC(pfs, "physical functions to add at load time (0-32, default 1)");
 
 static unsigned int total_vfs = IOVSIM_SRIOV_DEFAULT_VFS;
 module_param(total_vfs, uint, 0444);

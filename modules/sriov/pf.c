@@ -15,6 +15,7 @@
 
 #include <linux/etherdevice.h>
 #include <linux/idr.h>
+#include <linux/if_link.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
@@ -44,12 +45,47 @@ void iovsim_sriov_default_params(struct iovsim_sriov_params *p)
 	p->mac[5] = 0;
 }
 
-/* The MAC address of VF @n: the PF's plus n + 1, within its 48 bits. */
-static void sriov_vf_mac(const u8 *pf_mac, unsigned int n, u8 *mac)
+/**
+ * iovsim_sriov_mac_fits() - is there room above a PF's MAC for its VFs'
+ * @mac: the PF's address
+ * @total_vfs: its TotalVFs
+ *
+ * VF n gets @mac + n + 1: that must not carry into the first octet, whose
+ * low bits say unicast/multicast and universal/local.
+ *
+ * Return: true if every VF address keeps @mac's first octet.
+ */
+bool iovsim_sriov_mac_fits(const u8 *mac, unsigned int total_vfs)
 {
-	u64 v = ether_addr_to_u64(pf_mac) + n + 1;
+	u64 low = ether_addr_to_u64(mac) & GENMASK_ULL(39, 0);
+
+	return low + total_vfs <= GENMASK_ULL(39, 0);
+}
+
+/**
+ * iovsim_sriov_vf_default_mac() - the MAC address VF @n starts with
+ * @pf: its PF
+ * @n: VF number
+ * @mac: set to the PF's address plus @n + 1, within its 48 bits
+ */
+void iovsim_sriov_vf_default_mac(const struct iovsim_sriov_pf *pf,
+				 unsigned int n, u8 *mac)
+{
+	u64 v = ether_addr_to_u64(pf->p.mac) + n + 1;
 
 	u64_to_ether_addr(v & GENMASK_ULL(47, 0), mac);
+}
+
+/**
+ * iovsim_sriov_vf_port() - the name of VF @n's port
+ * @pf: its PF
+ * @n: VF number
+ * @port: IOVSIM_VNET_NAME_LEN bytes, set to sr<id>vf<n>
+ */
+void iovsim_sriov_vf_port(const struct iovsim_sriov_pf *pf, unsigned int n,
+			  char *port)
+{
+	snprintf(port, IOVSIM_VNET_NAME_LEN, "sr%dvf%u", pf->id, n);
 }
 
 /* The PF has no BAR: the host never decodes an access for it. */
@@ -70,6 +106,7 @@ static void sriov_pf_release(struct iovsim_fn *fn)
 	struct iovsim_sriov_pf *pf = iovsim_fn_priv(fn);
 
 	ida_free(&iovsim_sriov_ida, pf->id);
+	kfree(pf->vf);
 	kfree(pf);
 }
 
@@ -91,8 +128,10 @@ static int sriov_add_vf(struct iovsim_sriov_pf *pf, struct iovsim_fn *fn,
 	struct iovsim_fn *vf;
 	int ret;
 
-	snprintf(vp.port, sizeof(vp.port), "sr%dvf%u", pf->id, n);
-	sriov_vf_mac(pf->p.mac, n, vp.mac);
+	iovsim_sriov_vf_port(pf, n, vp.port);
+	iovsim_sriov_vf_default_mac(pf, n, vp.mac);
+	ether_addr_copy(pf->vf[n].mac, vp.mac);
+	pf->vf[n].link_state = IFLA_VF_LINK_STATE_AUTO;
 	vf = iovsim_net_create(&vp);
 	if (IS_ERR(vf))
 		return PTR_ERR(vf);
@@ -104,7 +143,7 @@ static int sriov_add_vf(struct iovsim_sriov_pf *pf, struct iovsim_fn *fn,
 
 /**
  * iovsim_sriov_pf_create() - build a physical function and its VFs
- * @p: parameters, already checked
+ * @p: parameters, already checked (iovsim_sriov_mac_fits() among them)
  *
  * Process context.
  *
@@ -117,10 +156,17 @@ struct iovsim_fn *iovsim_sriov_pf_create(const struct iovsim_sriov_params *p)
 	unsigned int n;
 	int ret;
 
+	if (!iovsim_sriov_mac_fits(p->mac, p->total_vfs))
+		return ERR_PTR(-ERANGE);	/* the callers check first */
 	pf = kzalloc(sizeof(*pf), GFP_KERNEL);
 	if (!pf)
 		return ERR_PTR(-ENOMEM);
 	pf->p = *p;
+	pf->vf = kcalloc(p->total_vfs, sizeof(*pf->vf), GFP_KERNEL);
+	if (!pf->vf) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
 	pf->id = ida_alloc_max(&iovsim_sriov_ida, 999, GFP_KERNEL);
 	if (pf->id < 0) {
 		ret = pf->id;
@@ -153,6 +199,7 @@ struct iovsim_fn *iovsim_sriov_pf_create(const struct iovsim_sriov_params *p)
 err_ida:
 	ida_free(&iovsim_sriov_ida, pf->id);
 err_free:
+	kfree(pf->vf);
 	kfree(pf);
 	return ERR_PTR(ret);
 }

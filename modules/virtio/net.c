@@ -618,3 +618,70 @@ int iovsim_net_set_link(const char *port, bool up)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(iovsim_net_set_link);
+
+/**
+ * iovsim_net_set_mac() - change the MAC address a port's device offers
+ * @port: port name
+ * @mac: unicast address
+ *
+ * The address in the device configuration (VIRTIO_NET_F_MAC) changes at
+ * once, and so does the one in use; the driver reads the new one when it
+ * next probes the device (virtio_net reads it only then), as a NIC's VF
+ * driver does after its PF changed its MAC.  Process context.
+ *
+ * Return: 0, -EINVAL for an address that is not unicast, or -ENOENT when
+ * no function has that port.
+ */
+int iovsim_net_set_mac(const char *port, const u8 *mac)
+{
+	struct iovsim_vnet *net;
+
+	if (!is_valid_ether_addr(mac))
+		return -EINVAL;
+	down_read(&iovsim_vnet_sem);
+	net = vnet_find(port);
+	if (!net) {
+		up_read(&iovsim_vnet_sem);
+		return -ENOENT;
+	}
+	spin_lock_irq(&net->vdev->lock);
+	ether_addr_copy(net->p.mac, mac);
+	ether_addr_copy(net->mac, mac);
+	spin_unlock_irq(&net->vdev->lock);
+	iovsim_vdev_config_changed(net->vdev);
+	up_read(&iovsim_vnet_sem);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(iovsim_net_set_mac);
+
+/**
+ * iovsim_net_get_stats() - the counters of a port
+ * @port: port name
+ * @st: filled with them
+ *
+ * Process context.
+ *
+ * Return: 0, or -ENOENT when no function has that port.
+ */
+int iovsim_net_get_stats(const char *port, struct iovsim_net_stats *st)
+{
+	struct iovsim_vnet *net;
+	struct vnet_stats *s;
+
+	down_read(&iovsim_vnet_sem);
+	net = vnet_find(port);
+	if (!net) {
+		up_read(&iovsim_vnet_sem);
+		return -ENOENT;
+	}
+	s = &net->stats;
+	st->tx_frames = atomic64_read(&s->tx_frames);
+	st->tx_dropped = atomic64_read(&s->tx_dropped);
+	st->rx_frames = atomic64_read(&s->rx_frames);
+	st->rx_dropped = atomic64_read(&s->rx_dropped_nobuf) +
+			 atomic64_read(&s->rx_dropped_mtu) +
+			 atomic64_read(&s->rx_dropped_bufsize);
+	up_read(&iovsim_vnet_sem);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(iovsim_net_get_stats);

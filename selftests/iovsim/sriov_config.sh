@@ -17,7 +17,7 @@ mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config
 modprobe virtio_net 2>/dev/null
 
 ktap_print_header
-ktap_set_plan 19
+ktap_set_plan 21
 
 nic=$CFS/sriov-nic/cfgt
 cleanup() {
@@ -45,7 +45,7 @@ bad_param() {
 }
 bad_param total_vfs=0
 bad_param total_vfs=257
-bad_param pfs=65
+bad_param pfs=33
 bad_param pfs=1 total_vfs=1000
 
 # 5
@@ -53,7 +53,7 @@ iovsim_load iovsim_sriov pfs=0
 iovsim_check "pfs=0 loads with no PF ($(sriov_pfs | wc -l))" \
 	test -z "$(sriov_pfs)"
 
-# 6-11: bad configfs values
+# 6-13: bad configfs values
 bad() {
 	iovsim_expect_write_error "$nic/$1" "$2" "$3" "sriov-nic/$1"
 }
@@ -65,8 +65,11 @@ bad total_vfs 257 ERANGE
 bad total_vfs eight EINVAL
 bad mac 01:00:5e:00:00:01 EINVAL
 bad mac 00:00:00:00:00:00 EINVAL
+bad mac 02:ff:ff:ff:ff:fa ERANGE
+echo 02:ff:ff:ff:ff:f0 >"$nic/mac"
+bad total_vfs 16 ERANGE
 
-# 12-13
+# 14-15
 echo 3 >"$nic/total_vfs"
 echo 02:00:00:00:10:00 >"$nic/mac"
 echo 1 >"$nic/enable"
@@ -75,7 +78,7 @@ iovsim_check "enabled at '$addr': a PF with TotalVFs $(cat "$PCIDEVS/$addr/sriov
 	test -n "$addr" -a "$(cat "$PCIDEVS/$addr/sriov_totalvfs" 2>/dev/null)" = 3
 bad total_vfs 4 EBUSY
 
-# 14: VF n's MAC is the PF's + n + 1
+# 16: VF n's MAC is the PF's + n + 1
 echo 3 >"$PCIDEVS/$addr/sriov_numvfs"
 vf_macs() {
 	local v n
@@ -94,7 +97,7 @@ done
 iovsim_check "its 3 VFs have MACs $macs" \
 	test "$macs" = "02:00:00:00:10:01 02:00:00:00:10:02 02:00:00:00:10:03 "
 
-# 15-16: disabled with VFs enabled
+# 17-18: disabled with VFs enabled
 mapfile -t vfs < <(sriov_vfs "$addr")
 echo 0 >"$nic/enable"
 left=0
@@ -109,15 +112,15 @@ iovsim_check "enabled again: no VF ($(cat "$PCIDEVS/$addr/sriov_numvfs" 2>/dev/n
 	test "$(cat "$PCIDEVS/$addr/sriov_numvfs" 2>/dev/null)" = 0 -a \
 	-z "$(sriov_vfs "$addr")"
 
-# 17: the ports of the old VFs were freed with them: the same names again
+# 19
 echo 2 >"$PCIDEVS/$addr/sriov_numvfs"
 iovsim_check "2 VFs again ($(sriov_vfs "$addr" | wc -l))" \
 	test "$(sriov_vfs "$addr" | wc -l)" = 2
 
-# 18-19: rmdir with VFs enabled, then unload
-echo 0 >"$nic/enable"
+# 20-21: rmdir of the enabled PF with VFs enabled, then unload
 rmdir "$nic"
-iovsim_check "rmdir: no PF left ($(sriov_pfs | wc -l))" test -z "$(sriov_pfs)"
+iovsim_check "rmdir with 2 VFs enabled: no PF left ($(sriov_pfs | wc -l))" \
+	test -z "$(sriov_pfs)"
 iovsim_check "iovsim_sriov unloads" iovsim_unload iovsim_sriov
 
 ktap_finished
