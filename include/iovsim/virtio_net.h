@@ -21,6 +21,9 @@ struct iovsim_fn;
  * @queues: queue pairs
  * @link: initial link state
  * @mq: offer VIRTIO_NET_F_MQ
+ * @vf: the port of an SR-IOV VF: never cabled to another port (the
+ *	SR-IOV NIC's switch is its only link), whatever @pair says or any
+ *	other port's pair names
  */
 struct iovsim_vnet_params {
 	char port[IOVSIM_VNET_NAME_LEN];
@@ -30,6 +33,7 @@ struct iovsim_vnet_params {
 	unsigned int queues;
 	bool link;
 	bool mq;
+	bool vf;
 };
 
 /**

@@ -124,6 +124,7 @@ static int sriov_add_vf(struct iovsim_sriov_pf *pf, struct iovsim_fn *fn,
 		.mtu = ETH_DATA_LEN,
 		.queues = 1,
 		.link = true,
+		.vf = true,
 	};
 	struct iovsim_fn *vf;
 	int ret;

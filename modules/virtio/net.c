@@ -411,14 +411,16 @@ static int vnet_attach(struct iovsim_vnet *net)
 		pr_warn("port %s exists already\n", net->p.port);
 		return -EEXIST;
 	}
-	if (net->p.pair[0]) {
+	if (net->p.vf) {
+		/* no cable */
+	} else if (net->p.pair[0]) {
 		peer = vnet_find(net->p.pair);
 	} else {
 		list_for_each_entry(p, &iovsim_vnet_ports, node)
 			if (!strcmp(p->p.pair, net->p.port))
 				peer = p;
 	}
-	if (peer && (peer->peer ||
+	if (peer && (peer->peer || peer->p.vf ||
 		     (peer->p.pair[0] && strcmp(peer->p.pair, net->p.port))))
 		peer = NULL;
 	list_add_tail(&net->node, &iovsim_vnet_ports);

@@ -23,6 +23,20 @@ show sh -c "ls -l /sys/bus/pci/devices/$pf/ | grep virtfn"
 say "Each VF is a virtio-net function: the stock virtio_net gives it a netdev."
 show ip -br link
 
+pfnet=$(ls "/sys/bus/pci/devices/$pf/net")
+vf0=$(basename "$(readlink "/sys/bus/pci/devices/$pf/virtfn0")")
+vfnet=$(ls "/sys/bus/pci/devices/$vf0"/virtio*/net)
+say "The PF's netdev ($pfnet) is where iproute2 sets VFs: one 'vf N' line per VF."
+show ip link show "$pfnet"
+say "Take VF 0's link down from the PF: its virtio_net ($vfnet) sees carrier go."
+show ip link set "$vfnet" up
+show ip link set "$pfnet" vf 0 state disable
+sleep 1
+show cat "/sys/class/net/$vfnet/carrier"
+show ip link set "$pfnet" vf 0 state auto
+sleep 1
+show cat "/sys/class/net/$vfnet/carrier"
+
 say "Zero takes them all away again."
 show sh -c "echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"
 show ip -br link

@@ -17,10 +17,11 @@ mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config
 modprobe virtio_net 2>/dev/null
 
 ktap_print_header
-ktap_set_plan 21
+ktap_set_plan 22
 
 nic=$CFS/sriov-nic/cfgt
 cleanup() {
+	[ -d "$CFS/virtio-net/cfgu" ] && rmdir "$CFS/virtio-net/cfgu"
 	[ -d "$nic" ] && { echo 0 >"$nic/enable"; rmdir "$nic"; }
 	iovsim_unload_all
 }
@@ -97,7 +98,22 @@ done
 iovsim_check "its 3 VFs have MACs $macs" \
 	test "$macs" = "02:00:00:00:10:01 02:00:00:00:10:02 02:00:00:00:10:03 "
 
-# 17-18: disabled with VFs enabled
+# 17: a VF's port is never cabled, even to a port whose pair names it
+# (the PF made here is the module's first: id 0, VF ports sr0vf<n>)
+user=$CFS/virtio-net/cfgu
+dmesg_mark
+mkdir "$user"
+echo cfgu >"$user/port"
+echo sr0vf0 >"$user/pair"
+echo 1 >"$user/enable"
+uaddr=$(cat "$user/address")
+cabled=$(dmesg_since | grep -c 'cabled')
+echo 0 >"$user/enable"
+rmdir "$user"
+iovsim_check "virtio-net port cfgu with pair sr0vf0 at '$uaddr': $cabled 'cabled' log lines" \
+	test -n "$uaddr" -a "$cabled" = 0
+
+# 18-19: disabled with VFs enabled
 mapfile -t vfs < <(sriov_vfs "$addr")
 echo 0 >"$nic/enable"
 left=0
@@ -112,12 +128,12 @@ iovsim_check "enabled again: no VF ($(cat "$PCIDEVS/$addr/sriov_numvfs" 2>/dev/n
 	test "$(cat "$PCIDEVS/$addr/sriov_numvfs" 2>/dev/null)" = 0 -a \
 	-z "$(sriov_vfs "$addr")"
 
-# 19
+# 20
 echo 2 >"$PCIDEVS/$addr/sriov_numvfs"
 iovsim_check "2 VFs again ($(sriov_vfs "$addr" | wc -l))" \
 	test "$(sriov_vfs "$addr" | wc -l)" = 2
 
-# 20-21: rmdir of the enabled PF with VFs enabled, then unload
+# 21-22: rmdir of the enabled PF with VFs enabled, then unload
 rmdir "$nic"
 iovsim_check "rmdir with 2 VFs enabled: no PF left ($(sriov_pfs | wc -l))" \
 	test -z "$(sriov_pfs)"
