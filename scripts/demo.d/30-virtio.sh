@@ -65,11 +65,10 @@ show lspci -tv
 say "Interrupts: one MSI-X vector per queue plus one for configuration changes."
 show grep -E 'CPU|iovsim' /proc/interrupts
 
-say "Clean up: the namespaces, then disable (hot-remove) and rmdir."
+say "Clean up: the namespaces, then disable (hot-remove) and rmdir (the SR-IOV section uses iovsim_virtio next)."
 ip netns del demo-l
 ip netns del demo-r
 for d in virtio-net/right virtio-net/left virtio-blk/disk0; do
 	echo 0 >"$cfs/$d/enable"
 	rmdir "$cfs/$d"
 done
-show iovsim_unload iovsim_virtio

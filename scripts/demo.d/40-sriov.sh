@@ -40,3 +40,7 @@ show cat "/sys/class/net/$vfnet/carrier"
 say "Zero takes them all away again."
 show sh -c "echo 0 > /sys/bus/pci/devices/$pf/sriov_numvfs"
 show ip -br link
+
+say "Unload: the SR-IOV NIC first, then the virtio model its VFs are made of."
+show iovsim_unload iovsim_sriov
+show iovsim_unload iovsim_virtio
