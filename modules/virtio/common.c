@@ -403,14 +403,16 @@ void iovsim_common_write(struct iovsim_vdev *vdev, unsigned int off,
 }
 
 /**
- * iovsim_vdev_reset() - reset a virtio function's device
- * @vdev: the function
+ * iovsim_vdev_reset_work() - complete a device reset
+ * @work: &iovsim_vdev.reset_work
  *
  * Stops every queue worker, resets the backend and the registers, and
- * only then lets status read back 0.  Process context.
+ * only then lets status read back 0.
  */
-void iovsim_vdev_reset(struct iovsim_vdev *vdev)
+void iovsim_vdev_reset_work(struct work_struct *work)
 {
+	struct iovsim_vdev *vdev = container_of(work, struct iovsim_vdev,
+						reset_work);
 	unsigned long flags;
 	unsigned int i;
 
@@ -422,13 +424,4 @@ void iovsim_vdev_reset(struct iovsim_vdev *vdev)
 	spin_lock_irqsave(&vdev->lock, flags);
 	vdev_reset_regs(vdev);
 	spin_unlock_irqrestore(&vdev->lock, flags);
-}
-
-/**
- * iovsim_vdev_reset_work() - complete a device reset the driver asked for
- * @work: &iovsim_vdev.reset_work
- */
-void iovsim_vdev_reset_work(struct work_struct *work)
-{
-	iovsim_vdev_reset(container_of(work, struct iovsim_vdev, reset_work));
 }

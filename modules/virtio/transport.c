@@ -12,8 +12,6 @@
  * /sys/kernel/debug/iovsim_virtio/<pci address>/reset: write 1 to reset
  * the device under its running driver, as a suspend/resume cycle does
  * (the driver quiesces, the device is reset, the driver sets it up again).
- * A reset of the function by the PCI core (FLR) goes the same way, through
- * the driver's reset_prepare and reset_done.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -77,7 +75,6 @@ struct vpci_vq {
  * @nr_queues: queues the device has
  * @vqs: per-queue state
  * @dir: debugfs directory
- * @frozen: the driver is quiesced for a reset of the function
  */
 struct vpci_dev {
 	struct virtio_device vdev;
@@ -93,7 +90,6 @@ struct vpci_dev {
 	unsigned int nr_queues;
 	struct vpci_vq *vqs;
 	struct dentry *dir;
-	bool frozen;
 };
 
 static struct vpci_dev *to_vpci(struct virtio_device *vdev)
@@ -474,50 +470,11 @@ static int vpci_debug_reset(void *data, u64 val)
 	dev_info(&vp->vdev.dev, "device reset through debugfs\n");
 	return virtio_device_restore(&vp->vdev);
 }
-
-/*
- * A reset of the function through the PCI core (its sysfs reset, FLR):
- * the driver quiesces and the device is reset before, and the driver sets
- * it up again after, as for the debugfs reset.  MSI-X Enable is ours to
- * set again: the PCI core restores it only for the MSI core's users.
- */
-static void vpci_reset_prepare(struct pci_dev *pdev)
-{
-	struct vpci_dev *vp = pci_get_drvdata(pdev);
-
-	vp->frozen = !virtio_device_freeze(&vp->vdev);
-	if (!vp->frozen)
-		pci_warn(pdev, "reset with the driver running\n");
-}
-
-static void vpci_reset_done(struct pci_dev *pdev)
-{
-	struct vpci_dev *vp = pci_get_drvdata(pdev);
-	int ret;
-
-	vpci_msix_enable(pdev, true);
-	if (!vp->frozen)
-		return;
-	vp->frozen = false;
-	ret = virtio_device_restore(&vp->vdev);
-	if (ret)
-		pci_err(pdev, "cannot set the device up after a reset: %d\n",
-			ret);
-}
-
-static const struct pci_error_handlers vpci_err_handlers = {
-	.reset_prepare	= vpci_reset_prepare,
-	.reset_done	= vpci_reset_done,
-};
-
-#define VPCI_ERR_HANDLERS	(&vpci_err_handlers)
 #else
 static int vpci_debug_reset(void *data, u64 val)
 {
 	return -EOPNOTSUPP;
 }
-
-#define VPCI_ERR_HANDLERS	NULL
 #endif
 DEFINE_DEBUGFS_ATTRIBUTE(vpci_reset_fops, NULL, vpci_debug_reset, "%llu\n");
 
@@ -646,7 +603,6 @@ static struct pci_driver vpci_driver = {
 	.id_table	= vpci_ids,
 	.probe		= vpci_probe,
 	.remove		= vpci_remove,
-	.err_handler	= VPCI_ERR_HANDLERS,
 };
 
 /**
