@@ -76,9 +76,10 @@ void iovsim_fn_flr(struct iovsim_fn *fn)
 
 /*
  * Reset @fn as a function-level reset does, without the configuration
- * write that asks for one: a VF whose PF clears VF Enable (VFs have
- * ->reset, iovsim_fn_add_vf() makes sure).  Called by the pci_ops write
- * under rcu_read_lock(), in its atomic context.
+ * write that asks for one: a VF whose PF clears VF Enable.  A model
+ * without ->reset (the virtio model today) only gets its configuration
+ * space and interrupts reset: its own device state stays.  Called by the
+ * pci_ops write under rcu_read_lock(), in its atomic context.
  */
 void iovsim_fn_reset_state(struct iovsim_fn *fn)
 {
@@ -90,10 +91,14 @@ void iovsim_fn_reset_state(struct iovsim_fn *fn)
 		return;
 	}
 	memcpy(fn->cfg->data, fn->cfg->init, IOVSIM_CFG_SIZE);
-	WRITE_ONCE(fn->resetting, true);
+	if (fn->ops->reset)
+		WRITE_ONCE(fn->resetting, true);
 	raw_spin_unlock_irqrestore(&fn->cfg_lock, flags);
 	iovsim_fn_irqs_cfg_written(fn);
-	iovsim_fn_flr(fn);
+	if (fn->ops->reset)
+		iovsim_fn_flr(fn);
+	else
+		iovsim_fn_irqs_reset(fn);
 }
 
 /**

@@ -151,17 +151,16 @@ static void sriov_vf_cfg(struct iovsim_fn *pf, struct iovsim_fn *vf)
  * Device ID.  Process context.
  *
  * Return: 0, or -EINVAL (@pf not a PF being built, @vf added or a PF or
- * VF already, or without ->reset, BARs unlike the first VF's), -ENOSPC
- * (TotalVFs given already).  On failure the caller keeps its reference to @vf.
+ * VF already, BARs unlike the first VF's), -ENOSPC (TotalVFs given
+ * already).  On failure the caller keeps its reference to @vf.
  */
 int iovsim_fn_add_vf(struct iovsim_fn *pf, struct iovsim_fn *vf)
 {
 	unsigned int i, bar, where;
 	u16 did;
 
-	/* a VF must have a function-level reset (PCIe 9.3.7.2): ->reset */
 	if (!pf->sriov_cap || pf->devfn >= 0 || vf->devfn >= 0 ||
-	    vf->pf || vf->sriov_cap || vf == pf || !vf->ops->reset)
+	    vf->pf || vf->sriov_cap || vf == pf)
 		return -EINVAL;
 	for (i = 0; i < pf->total_vfs && pf->vfs[i]; i++)
 		;

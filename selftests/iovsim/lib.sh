@@ -301,6 +301,30 @@ iovsim_expect_write_error() {
 	fi
 }
 
+# iovsim_expect_load_error MODULE PARAM=VALUE...: one KTAP result:
+# loading MODULE with those parameters fails with ERANGE, logs exactly
+# one line naming it, and leaves it unloaded.
+iovsim_expect_load_error() {
+	local m=$1 file out lines
+	shift
+	file=$(iovsim_module_file "$m")
+	dmesg_mark
+	if [ -n "$file" ]; then
+		out=$(insmod "$file" "$@" 2>&1)
+	else
+		out=$(modprobe "$m" "$@" 2>&1)
+	fi
+	lines=$(dmesg_since | grep -c "$m")
+	if ! iovsim_module_loaded "$m" &&
+		grep -q 'Numerical result out of range' <<<"$out" &&
+		[ "$lines" -eq 1 ]; then
+		ktap_test_pass "$*: ERANGE, one log line"
+	else
+		dmesg_since | sed 's/^/# /'
+		ktap_test_fail "$*: '$out', $lines log lines"
+	fi
+}
+
 # iovsim_irq_count IRQ: total of IRQ over all CPUs in /proc/interrupts.
 iovsim_irq_count() {
 	awk -v irq="$1:" '$1 == irq {
