@@ -9,9 +9,12 @@
 
 #include <linux/version.h>
 #include <linux/device.h>
+#include <linux/netdevice.h>
+#include <linux/ethtool.h>
 #include <linux/pci.h>
 #include <linux/string.h>
 #include <linux/virtio_config.h>
+#include <net/devlink.h>
 #include <linux/vfio.h>
 
 /*
@@ -122,6 +125,77 @@ static inline void iovsim_vfio_release_free(struct vfio_device *vdev)
 #endif
 
 /* Header Type's multi-function bit got its name in 6.5. */
+/* ethtool_puts() came in 6.8: an ethtool string without formatting. */
+static inline void iovsim_ethtool_puts(u8 **data, const char *str)
+{
+#if KERNEL_VERSION(6, 8, 0) <= IOVSIM_KERNEL
+	ethtool_puts(data, str);
+#else
+	strscpy_pad(*data, str, ETH_GSTRING_LEN);
+	*data += ETH_GSTRING_LEN;
+#endif
+}
+
+/*
+ * devlink.  6.3 moved the port function callbacks (hw_addr get/set) from
+ * devlink_ops into per-port devlink_port_ops: with
+ * IOVSIM_HAVE_DEVLINK_PORT_OPS a driver defines them there and passes
+ * them to iovsim_devl_port_register(), without it in its devlink_ops
+ * (and passes NULL).  Under devl_lock().
+ */
+struct devlink_port_ops;
+
+#if KERNEL_VERSION(6, 3, 0) <= IOVSIM_KERNEL
+#define IOVSIM_HAVE_DEVLINK_PORT_OPS
+#endif
+
+static inline int iovsim_devl_port_register(struct devlink *devlink,
+					    struct devlink_port *port,
+					    unsigned int index,
+					    const struct devlink_port_ops *ops)
+{
+#ifdef IOVSIM_HAVE_DEVLINK_PORT_OPS
+	return devl_port_register_with_ops(devlink, port, index, ops);
+#else
+	return devl_port_register(devlink, port, index);
+#endif
+}
+
+/*
+ * Before 6.2 the stack found a netdev's devlink port (for its
+ * phys_port_name and switch ID) through ndo_get_devlink_port, which a
+ * driver supplies under IOVSIM_HAVE_NDO_GET_DEVLINK_PORT.
+ */
+#if KERNEL_VERSION(6, 2, 0) > IOVSIM_KERNEL
+#define IOVSIM_HAVE_NDO_GET_DEVLINK_PORT
+#endif
+
+/* Before register_netdev(): @dev is the netdev of devlink port @port. */
+static inline void iovsim_netdev_set_devlink_port(struct net_device *dev,
+						  struct devlink_port *port)
+{
+#if KERNEL_VERSION(6, 2, 0) <= IOVSIM_KERNEL
+	SET_NETDEV_DEVLINK_PORT(dev, port);
+#endif
+}
+
+/* After register_netdev() of @dev, which iovsim_netdev_set_devlink_port() tied to @port. */
+static inline void iovsim_devlink_port_netdev_registered(struct devlink_port *port,
+							 struct net_device *dev)
+{
+#if KERNEL_VERSION(6, 2, 0) > IOVSIM_KERNEL
+	devlink_port_type_eth_set(port, dev);
+#endif
+}
+
+/* Before unregister_netdev() of the netdev of @port. */
+static inline void iovsim_devlink_port_netdev_unregistering(struct devlink_port *port)
+{
+#if KERNEL_VERSION(6, 2, 0) > IOVSIM_KERNEL
+	devlink_port_type_clear(port);
+#endif
+}
+
 #ifndef PCI_HEADER_TYPE_MFD
 #define PCI_HEADER_TYPE_MFD	0x80
 #endif

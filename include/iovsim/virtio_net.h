@@ -9,6 +9,7 @@
 #include <linux/types.h>
 
 struct iovsim_fn;
+struct iovsim_netport;
 
 #define IOVSIM_VNET_NAME_LEN	16
 
@@ -21,9 +22,9 @@ struct iovsim_fn;
  * @queues: queue pairs
  * @link: initial link state
  * @mq: offer VIRTIO_NET_F_MQ
- * @vf: the port of an SR-IOV VF: never cabled to another port (the
- *	SR-IOV NIC's switch is its only link), whatever @pair says or any
- *	other port's pair names
+ * @attach: the port to connect this function's port to, for as long as
+ *	the function exists (an SR-IOV VF's switch port), or NULL.  With
+ *	it, @pair is ignored and no other port's pair cables to this one.
  */
 struct iovsim_vnet_params {
 	char port[IOVSIM_VNET_NAME_LEN];
@@ -33,7 +34,7 @@ struct iovsim_vnet_params {
 	unsigned int queues;
 	bool link;
 	bool mq;
-	bool vf;
+	struct iovsim_netport *attach;
 };
 
 /**

@@ -5,7 +5,10 @@
  *   sriov-nic/<dev>/	total_vfs (TotalVFs, 1..256, default 8), mac
  *			(the PF's unicast MAC address; VF n gets it + n + 1,
  *			which must not carry into the first octet: -ERANGE;
- *			default random, locally administered)
+ *			default random, locally administered), wire (label
+ *			of the cable on the PF's wire: two enabled NICs with
+ *			the same label are cabled; up to 15 characters of
+ *			[A-Za-z0-9_.-], empty for none)
  *
  * The host adds slot, function, enable, address and model.  Bad values
  * get -EINVAL or -ERANGE and one line in the kernel log, and change
@@ -14,6 +17,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/configfs.h>
+#include <linux/ctype.h>
 #include <linux/etherdevice.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -119,12 +123,49 @@ static ssize_t nic_mac_store(struct config_item *item, const char *page,
 	return count;
 }
 
+static ssize_t nic_wire_show(struct config_item *item, char *page)
+{
+	struct iovsim_sriov_params *p = iovsim_model_params_lock(item, false);
+	ssize_t ret = sysfs_emit(page, "%s\n", p->wire);
+
+	iovsim_model_params_unlock(item);
+	return ret;
+}
+
+static ssize_t nic_wire_store(struct config_item *item, const char *page,
+			      size_t count)
+{
+	struct iovsim_sriov_params *p;
+	size_t len = strcspn(page, "\n"), i;
+
+	if (len >= IOVSIM_SRIOV_WIRE_LEN || (page[len] && page[len + 1])) {
+		cfs_warn(item, "wire: a label of up to %d characters\n",
+			 IOVSIM_SRIOV_WIRE_LEN - 1);
+		return -EINVAL;
+	}
+	for (i = 0; i < len; i++) {
+		if (!isalnum(page[i]) && !strchr("_.-", page[i])) {
+			cfs_warn(item, "wire: only letters, digits, _ . -\n");
+			return -EINVAL;
+		}
+	}
+	p = iovsim_model_params_lock(item, true);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	memcpy(p->wire, page, len);
+	p->wire[len] = '\0';
+	iovsim_model_params_unlock(item);
+	return count;
+}
+
 CONFIGFS_ATTR(nic_, total_vfs);
 CONFIGFS_ATTR(nic_, mac);
+CONFIGFS_ATTR(nic_, wire);
 
 static struct configfs_attribute *nic_attrs[] = {
 	&nic_attr_total_vfs,
 	&nic_attr_mac,
+	&nic_attr_wire,
 	NULL,
 };
 

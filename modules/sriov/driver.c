@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The PF driver: binds the SR-IOV NIC's physical functions (the host sets
- * their driver_override to it), gives each a netdev (netdev.c), and
- * enables and disables their VFs when user space writes sriov_numvfs.
+ * their driver_override to it), gives each a devlink instance and a
+ * netdev (devlink.c, netdev.c), and enables and disables their VFs when
+ * user space writes sriov_numvfs.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -14,9 +15,9 @@
 
 #include "internal.h"
 
-static struct iovsim_sriov_pf *pf_model(struct pci_dev *pdev)
+static struct iovsim_sriov_dev *pf_dev(struct pci_dev *pdev)
 {
-	return iovsim_fn_priv(iovsim_fn_from_pci_dev(pdev));
+	return pci_get_drvdata(pdev);
 }
 
 /*
@@ -29,8 +30,9 @@ static int pf_disable_vfs(struct pci_dev *pdev)
 		pci_warn(pdev, "cannot disable VFs while one is assigned\n");
 		return -EBUSY;
 	}
+	iovsim_sriov_reps_del(pf_dev(pdev));
 	pci_disable_sriov(pdev);
-	iovsim_sriov_vfs_reset(pf_model(pdev));
+	iovsim_sriov_vfs_reset(pf_dev(pdev)->pf);
 	return 0;
 }
 
@@ -44,27 +46,44 @@ static int pf_disable_vfs(struct pci_dev *pdev)
  * number of VFs into another (-EBUSY) and a number above TotalVFs
  * (-ERANGE).
  *
+ * In switchdev mode the VFs' representors come with them.
+ *
  * Return: the number of VFs enabled, or a negative errno: -EBUSY while a
- * VF is assigned, or what pci_enable_sriov() returns.
+ * VF is assigned, or what pci_enable_sriov() or creating the
+ * representors returns.
  */
 static int pf_sriov_configure(struct pci_dev *pdev, int num_vfs)
 {
+	struct iovsim_sriov_dev *sdev = pf_dev(pdev);
 	int ret;
 
 	if (!num_vfs)
 		return pf_disable_vfs(pdev);
 
+	/* the VFs' drivers may send as soon as they probe */
+	iovsim_esw_set_num_vfs(sdev->pf->esw, num_vfs);
 	ret = pci_enable_sriov(pdev, num_vfs);
 	if (ret) {
 		pci_err(pdev, "cannot enable %d VFs: %d\n", num_vfs, ret);
-		return ret;
+		goto err_num;
 	}
+	ret = iovsim_sriov_reps_add(sdev, num_vfs);
+	if (ret)
+		goto err_disable;
 	return num_vfs;
+
+err_disable:
+	pci_disable_sriov(pdev);
+	iovsim_sriov_vfs_reset(sdev->pf);
+err_num:
+	iovsim_esw_set_num_vfs(sdev->pf->esw, 0);
+	return ret;
 }
 
 static int pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct iovsim_fn *fn = iovsim_fn_from_pci_dev(pdev);
+	struct iovsim_sriov_dev *sdev;
 	int ret;
 
 	/*
@@ -77,10 +96,13 @@ static int pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = pci_enable_device(pdev);
 	if (ret)
 		return ret;
-	ret = iovsim_sriov_netdev_create(pdev, iovsim_fn_priv(fn));
-	if (ret)
+	sdev = iovsim_sriov_dev_create(pdev, iovsim_fn_priv(fn));
+	if (IS_ERR(sdev)) {
 		pci_disable_device(pdev);
-	return ret;
+		return PTR_ERR(sdev);
+	}
+	pci_set_drvdata(pdev, sdev);
+	return 0;
 }
 
 /*
@@ -89,11 +111,15 @@ static int pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
  */
 static void pf_remove(struct pci_dev *pdev)
 {
-	iovsim_sriov_netdev_destroy(pdev);
+	struct iovsim_sriov_dev *sdev = pf_dev(pdev);
+
 	if (pci_vfs_assigned(pdev))
 		pci_warn(pdev, "removing VFs assigned to a guest\n");
+	iovsim_sriov_reps_del(sdev);
 	pci_disable_sriov(pdev);
-	iovsim_sriov_vfs_reset(pf_model(pdev));
+	iovsim_sriov_vfs_reset(sdev->pf);
+	iovsim_sriov_dev_destroy(sdev);
+	pci_set_drvdata(pdev, NULL);
 	pci_disable_device(pdev);
 }
 

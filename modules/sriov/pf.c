@@ -8,8 +8,11 @@
  * capability and makes the VFs appear when VF Enable is set; the PF
  * itself has no BAR and no register of its own yet.
  *
- * VF n of PF <id> has port sr<id>vf<n> (unconnected) and MAC address
- * PF MAC + n + 1.
+ * Each PF has an embedded switch (eswitch.c), as long as it exists.  VF n
+ * of PF <id> has port sr<id>vf<n>, connected to the switch's port for VF
+ * n, and MAC address PF MAC + n + 1.  Two PFs whose wire has the same
+ * label are cabled: their switches' uplink ports are connected, from
+ * when the second is built until the first is released.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,9 +20,11 @@
 #include <linux/idr.h>
 #include <linux/if_link.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 
+#include <iovsim/netport.h>
 #include <iovsim/pcihost.h>
 #include <iovsim/virtio_net.h>
 #include <uapi/iovsim/pci_ids.h>
@@ -27,9 +32,53 @@
 #include "internal.h"
 
 static DEFINE_IDA(iovsim_sriov_ida);
+static DEFINE_MUTEX(iovsim_sriov_pfs_mutex);
+static LIST_HEAD(iovsim_sriov_pfs);	/* under iovsim_sriov_pfs_mutex */
 
 /* PCI class code of an Ethernet controller: base class, subclass, prog-if */
 #define SRIOV_PF_CLASS		(PCI_CLASS_NETWORK_ETHERNET << 8)
+
+/*
+ * Put @pf on the list and cable its wire to the first other PF with the
+ * same label whose wire is free.  Process context.
+ */
+static void sriov_pf_cable(struct iovsim_sriov_pf *pf)
+{
+	struct iovsim_sriov_pf *other;
+
+	mutex_lock(&iovsim_sriov_pfs_mutex);
+	list_for_each_entry(other, &iovsim_sriov_pfs, node) {
+		if (!pf->p.wire[0] || other->wire_peer ||
+		    strcmp(other->p.wire, pf->p.wire))
+			continue;
+		if (iovsim_netport_connect(iovsim_esw_port(pf->esw,
+							   IOVSIM_ESW_UPLINK),
+					   iovsim_esw_port(other->esw,
+							   IOVSIM_ESW_UPLINK)))
+			continue;
+		pf->wire_peer = other;
+		other->wire_peer = pf;
+		pr_info("PF %d: wire %s cabled to PF %d\n", pf->id,
+			pf->p.wire, other->id);
+		break;
+	}
+	list_add_tail(&pf->node, &iovsim_sriov_pfs);
+	mutex_unlock(&iovsim_sriov_pfs_mutex);
+}
+
+/* Take @pf off the list and unplug its cable.  Process context. */
+static void sriov_pf_uncable(struct iovsim_sriov_pf *pf)
+{
+	mutex_lock(&iovsim_sriov_pfs_mutex);
+	list_del(&pf->node);
+	if (pf->wire_peer) {
+		iovsim_netport_disconnect(iovsim_esw_port(pf->esw,
+							  IOVSIM_ESW_UPLINK));
+		pf->wire_peer->wire_peer = NULL;
+		pf->wire_peer = NULL;
+	}
+	mutex_unlock(&iovsim_sriov_pfs_mutex);
+}
 
 /**
  * iovsim_sriov_default_params() - parameters of a new PF
@@ -105,8 +154,9 @@ static void sriov_pf_release(struct iovsim_fn *fn)
 {
 	struct iovsim_sriov_pf *pf = iovsim_fn_priv(fn);
 
+	sriov_pf_uncable(pf);
 	ida_free(&iovsim_sriov_ida, pf->id);
-	kfree(pf->vf);
+	iovsim_esw_destroy(pf->esw);
 	kfree(pf);
 }
 
@@ -124,15 +174,14 @@ static int sriov_add_vf(struct iovsim_sriov_pf *pf, struct iovsim_fn *fn,
 		.mtu = ETH_DATA_LEN,
 		.queues = 1,
 		.link = true,
-		.vf = true,
+		.attach = iovsim_esw_port(pf->esw, n),
 	};
 	struct iovsim_fn *vf;
 	int ret;
 
 	iovsim_sriov_vf_port(pf, n, vp.port);
 	iovsim_sriov_vf_default_mac(pf, n, vp.mac);
-	ether_addr_copy(pf->vf[n].mac, vp.mac);
-	pf->vf[n].link_state = IFLA_VF_LINK_STATE_AUTO;
+	iovsim_esw_vf_reset(pf->esw, n, vp.mac);
 	vf = iovsim_net_create(&vp);
 	if (IS_ERR(vf))
 		return PTR_ERR(vf);
@@ -163,8 +212,9 @@ struct iovsim_fn *iovsim_sriov_pf_create(const struct iovsim_sriov_params *p)
 	if (!pf)
 		return ERR_PTR(-ENOMEM);
 	pf->p = *p;
-	pf->vf = kcalloc(p->total_vfs, sizeof(*pf->vf), GFP_KERNEL);
-	if (!pf->vf) {
+	INIT_LIST_HEAD(&pf->node);
+	pf->esw = iovsim_esw_create(p->total_vfs, p->mac);
+	if (!pf->esw) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
@@ -180,6 +230,7 @@ struct iovsim_fn *iovsim_sriov_pf_create(const struct iovsim_sriov_params *p)
 		ret = PTR_ERR(fn);
 		goto err_ida;
 	}
+	sriov_pf_cable(pf);
 
 	iovsim_cfg_set_ids(fn, IOVSIM_PCI_VENDOR_ID,
 			   IOVSIM_PCI_DEVICE_ID_SRIOV_PF, IOVSIM_PCI_VENDOR_ID,
@@ -200,7 +251,7 @@ struct iovsim_fn *iovsim_sriov_pf_create(const struct iovsim_sriov_params *p)
 err_ida:
 	ida_free(&iovsim_sriov_ida, pf->id);
 err_free:
-	kfree(pf->vf);
+	iovsim_esw_destroy(pf->esw);
 	kfree(pf);
 	return ERR_PTR(ret);
 }

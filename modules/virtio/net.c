@@ -5,23 +5,25 @@
  * in use.  No offloads are offered: every packet is a plain Ethernet frame
  * with a zero virtio_net_hdr, which is what is honestly implemented.
  *
- * Each function has a port, named by configfs (or "modN" for load-time
- * functions).  Until the SR-IOV switch attaches ports, two ports can be
- * cabled back to back ("pair"): a frame transmitted on one is received by
- * the other.  The TX worker of one function copies each frame straight
- * into a receive buffer of its peer.  As a NIC does, the device never
- * holds a transmitted frame back: every TX buffer is completed at once,
- * and a frame that cannot be delivered is dropped and counted.  Frames
- * are dropped when either link is down, the port is not cabled, the
- * peer's driver is not running, the peer has no receive buffer posted, or
- * the frame is longer than the peer's MTU allows (or than its buffer).
- * The counters are in /sys/kernel/debug/iovsim_virtio/net/<port>/stats.
+ * Each function has a net port (include/iovsim/netport.h), named by
+ * configfs (or "modN" for load-time functions).  Two ports can be cabled
+ * back to back ("pair"): a frame transmitted on one is received by the
+ * other.  The port of an SR-IOV VF is connected to its switch port
+ * instead (iovsim_sriov).  The TX worker of a function hands each frame to
+ * its port; the receiving end copies it straight into a receive buffer of
+ * its driver.  As a NIC does, the device never holds a transmitted frame
+ * back: every TX buffer is completed at once, and a frame that cannot be
+ * delivered is dropped and counted.  Frames are dropped when either link
+ * is down, the port is not connected, the receiving driver is not
+ * running, has no receive buffer posted, or the frame is longer than its
+ * MTU allows (or than its buffer), or when a switch drops it.  The
+ * counters are in /sys/kernel/debug/iovsim_virtio/net/<port>/stats.
  *
- * Locking: the cabling (&iovsim_vnet.peer) changes under iovsim_vnet_sem
- * held for writing.  A TX worker holds its own queue's lock, then the
- * semaphore for reading, then the peer receive queue's lock.  Counters
- * are atomic: the TX queues of one port and the TX queues of its peer
- * update them concurrently.
+ * Locking: the list of ports changes under iovsim_vnet_sem held for
+ * writing; links change under the net port core's mutex.  A TX worker
+ * holds its own queue's mutex while it sends; the receiving function
+ * takes its receive queue's mutex, one nesting level down.  Counters are
+ * atomic: several senders deliver to one port concurrently.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -35,6 +37,7 @@
 #include <linux/virtio_net.h>
 
 #include <iovsim/compat.h>
+#include <iovsim/netport.h>
 #include <iovsim/pcihost.h>
 
 #include "internal.h"
@@ -51,7 +54,7 @@
  * struct vnet_queue - per-queue data of a net function
  * @held: receive queue: a chain was fetched and not yet filled
  * @chain: receive queue: that chain (its segments are the queue's)
- * @buf: transmit queue: one frame on its way to the peer
+ * @buf: transmit queue: one frame on its way out
  */
 struct vnet_queue {
 	bool held;
@@ -64,6 +67,7 @@ struct vnet_queue {
  * @tx_frames: frames the driver transmitted (TX buffers completed)
  * @tx_dropped: of those, frames not delivered, whatever the reason
  * @rx_frames: frames delivered into this port's receive buffers
+ * @rx_dropped_link: frames for this port dropped: its link is down
  * @rx_dropped_nobuf: frames for this port dropped: no receive buffer
  * @rx_dropped_mtu: frames for this port dropped: longer than its MTU
  *	allows (MTU + Ethernet header, + 4 when 802.1Q/802.1ad tagged)
@@ -76,6 +80,7 @@ struct vnet_stats {
 	atomic64_t tx_frames;
 	atomic64_t tx_dropped;
 	atomic64_t rx_frames;
+	atomic64_t rx_dropped_link;
 	atomic64_t rx_dropped_nobuf;
 	atomic64_t rx_dropped_mtu;
 	atomic64_t rx_dropped_bufsize;
@@ -92,7 +97,7 @@ struct vnet_stats {
  * @mac: the address the driver set (VIRTIO_NET_CTRL_MAC_ADDR_SET), or
  *	the configured one; under &iovsim_vdev.lock
  * @max_frame: longest frame accepted (MTU + Ethernet and VLAN headers)
- * @peer: the port cabled to this one, or NULL; under iovsim_vnet_sem
+ * @port: its net port
  * @node: entry in iovsim_vnet_ports
  * @stats: counters
  * @queues: per-queue data, 2 * queue pairs + the control queue
@@ -104,7 +109,7 @@ struct iovsim_vnet {
 	unsigned int curr_pairs;
 	u8 mac[ETH_ALEN];
 	unsigned int max_frame;
-	struct iovsim_vnet *peer;
+	struct iovsim_netport port;
 	struct list_head node;
 	struct vnet_stats stats;
 	struct vnet_queue queues[];
@@ -141,8 +146,8 @@ static void net_config_read(struct iovsim_vdev *vdev, u8 *buf)
 }
 
 /*
- * Notify: receive queues have nothing to do (the peer's TX fills them and
- * never waits for buffers); atomic context.
+ * Notify: receive queues have nothing to do (whoever sends to the port
+ * fills them and never waits for buffers); atomic context.
  */
 static bool net_notify(struct iovsim_vq *vq)
 {
@@ -153,7 +158,7 @@ static bool net_notify(struct iovsim_vq *vq)
 
 /*
  * Make sure @rxq holds a receive chain.  Returns 1 if it does, 0 if the
- * driver has none available, or a negative errno of the peer's ring.
+ * driver has none available, or a negative errno of the ring.
  */
 static int vnet_rx_hold(struct iovsim_vq *rx, struct vnet_queue *rxq)
 {
@@ -179,30 +184,33 @@ static u32 vnet_rx_max(const struct iovsim_vnet *net, const u8 *frame)
 }
 
 /*
- * Copy the frame of @txc (@len bytes, in @txq->buf) into a receive buffer
- * of @peer's queue @rx.  Returns 1 (delivered), 0 (dropped, counted at
- * the peer) or a negative errno of the peer's ring.
+ * Copy @frame (@len bytes) into a receive buffer of @net's queue @rx and
+ * interrupt the driver.  Under rx->lock.  Returns 0 (delivered), a
+ * negative errno with the drop counted (-EMSGSIZE, -ENOBUFS), or -EIO
+ * when the ring is broken (the device then needs a reset).
  */
-static int vnet_deliver(struct iovsim_vnet *peer, struct vnet_queue *txq,
-			struct iovsim_vq *rx, u32 len)
+static int vnet_deliver(struct iovsim_vnet *net, struct iovsim_vq *rx,
+			const u8 *frame, u32 len)
 {
 	struct vnet_queue *rxq = rx->backend;
 	u8 hdr[NET_HDR_LEN] = { 0 };
 	int ret;
 
-	if (len > vnet_rx_max(peer, txq->buf)) {
-		atomic64_inc(&peer->stats.rx_dropped_mtu);
-		return 0;
+	if (len > vnet_rx_max(net, frame)) {
+		atomic64_inc(&net->stats.rx_dropped_mtu);
+		return -EMSGSIZE;
 	}
 	ret = vnet_rx_hold(rx, rxq);
 	if (ret <= 0) {
-		if (!ret)
-			atomic64_inc(&peer->stats.rx_dropped_nobuf);
-		return ret;
+		if (!ret) {
+			atomic64_inc(&net->stats.rx_dropped_nobuf);
+			return -ENOBUFS;
+		}
+		goto broken;
 	}
 	if (rxq->chain.writable_len < NET_HDR_LEN + len) {
-		atomic64_inc(&peer->stats.rx_dropped_bufsize);
-		return 0;	/* the buffer stays held for the next frame */
+		atomic64_inc(&net->stats.rx_dropped_bufsize);
+		return -EMSGSIZE;	/* the buffer stays held */
 	}
 	put_unaligned_le16(1, hdr + offsetof(struct virtio_net_hdr_v1,
 					     num_buffers));
@@ -210,30 +218,63 @@ static int vnet_deliver(struct iovsim_vnet *peer, struct vnet_queue *txq,
 				      NET_HDR_LEN);
 	if (!ret)
 		ret = iovsim_ring_chain_write(&rx->ring, &rxq->chain,
-					      NET_HDR_LEN, txq->buf, len);
+					      NET_HDR_LEN, frame, len);
 	if (!ret)
 		ret = iovsim_ring_complete(&rx->ring, &rxq->chain,
 					   NET_HDR_LEN + len);
 	rxq->held = false;
+	if (!ret)
+		ret = iovsim_vq_interrupt(rx);
 	if (ret)
-		return ret;
-	atomic64_inc(&peer->stats.rx_frames);
-	return 1;
+		goto broken;
+	atomic64_inc(&net->stats.rx_frames);
+	return 0;
+
+broken:
+	iovsim_vdev_needs_reset(net->vdev, "bad receive ring", ret);
+	return -EIO;
 }
 
 /*
- * Transmit up to @budget frames of @tx to the peer's receive queue @rx
- * (NULL: drop them).  Every TX buffer is completed, delivered or not.
- * Under tx->lock and, if @rx, rx->lock.
+ * &iovsim_netport_ops.receive: a frame for the driver.  Process context;
+ * the sender may hold its own queue's mutex, so the receive queue's is
+ * taken one level down.
  */
-static int vnet_tx(struct iovsim_vnet *net, struct iovsim_vq *tx,
-		   struct iovsim_vnet *peer, struct iovsim_vq *rx,
-		   unsigned int budget)
+static int vnet_receive(struct iovsim_netport *port, const u8 *frame,
+			unsigned int len, unsigned int hint)
 {
+	struct iovsim_vnet *net = container_of(port, struct iovsim_vnet, port);
+	struct iovsim_vq *rx;
+	unsigned int pair;
+	int ret;
+
+	if (!READ_ONCE(net->link_up)) {
+		atomic64_inc(&net->stats.rx_dropped_link);
+		return -ENETDOWN;
+	}
+	pair = hint % max(READ_ONCE(net->curr_pairs), 1U);
+	rx = &net->vdev->vqs[2 * pair];
+	mutex_lock_nested(&rx->lock, SINGLE_DEPTH_NESTING);
+	if (!rx->live || READ_ONCE(net->vdev->status) &
+	    VIRTIO_CONFIG_S_NEEDS_RESET)
+		ret = -ENETDOWN;	/* no driver: not counted */
+	else
+		ret = vnet_deliver(net, rx, frame, len);
+	mutex_unlock(&rx->lock);
+	return ret;
+}
+
+/*
+ * Transmit up to @budget frames of @tx through the port.  Every TX buffer
+ * is completed, delivered or not.  Under tx->lock.
+ */
+static int net_tx_process(struct iovsim_vq *tx, unsigned int budget)
+{
+	struct iovsim_vnet *net = tx->vdev->priv;
 	struct vnet_queue *txq = tx->backend;
 	struct iovsim_ring_chain chain;
 	unsigned int n = 0, delivered = 0;
-	int ret, rret;
+	int ret;
 	u64 len;
 
 	ret = iovsim_ring_disable_kicks(&tx->ring);
@@ -255,58 +296,21 @@ static int vnet_tx(struct iovsim_vnet *net, struct iovsim_vq *tx,
 			break;
 		}
 		len = chain.readable_len - NET_HDR_LEN;
-		if (rx && len >= ETH_HLEN && len <= net->max_frame &&
+		if (READ_ONCE(net->link_up) && len >= ETH_HLEN &&
+		    len <= net->max_frame &&
 		    !iovsim_ring_chain_read(&tx->ring, &chain, NET_HDR_LEN,
-					    txq->buf, len)) {
-			rret = vnet_deliver(peer, txq, rx, len);
-			if (rret < 0) {
-				iovsim_vdev_needs_reset(peer->vdev,
-							"bad receive ring",
-							rret);
-				rx = NULL;
-			}
-			delivered += rret > 0;
-		}
+					    txq->buf, len) &&
+		    !iovsim_netport_send(&net->port, txq->buf, len,
+					 tx->index / 2))
+			delivered++;
 		ret = iovsim_ring_complete(&tx->ring, &chain, 0);
 		n++;
 	}
 	atomic64_add(n, &net->stats.tx_frames);
 	atomic64_add(n - delivered, &net->stats.tx_dropped);
-	if (delivered && rx) {
-		rret = iovsim_vq_interrupt(rx);
-		if (rret < 0)
-			iovsim_vdev_needs_reset(peer->vdev, "bad receive ring",
-						rret);
-	}
 	if (n && !ret)
 		ret = iovsim_vq_interrupt(tx);
 	return ret < 0 ? ret : n;
-}
-
-static int net_tx_process(struct iovsim_vq *tx, unsigned int budget)
-{
-	struct iovsim_vnet *net = tx->vdev->priv, *peer;
-	struct iovsim_vq *rx = NULL;
-	unsigned int pair;
-	int ret;
-
-	down_read(&iovsim_vnet_sem);
-	peer = net->peer;
-	if (peer && READ_ONCE(net->link_up) && READ_ONCE(peer->link_up)) {
-		pair = (tx->index / 2) % max(READ_ONCE(peer->curr_pairs), 1U);
-		rx = &peer->vdev->vqs[2 * pair];
-		mutex_lock_nested(&rx->lock, SINGLE_DEPTH_NESTING);
-		if (!rx->live || READ_ONCE(peer->vdev->status) &
-		    VIRTIO_CONFIG_S_NEEDS_RESET) {
-			mutex_unlock(&rx->lock);
-			rx = NULL;
-		}
-	}
-	ret = vnet_tx(net, tx, peer, rx, budget);
-	if (rx)
-		mutex_unlock(&rx->lock);
-	up_read(&iovsim_vnet_sem);
-	return ret;
 }
 
 /* VIRTIO_NET_CTRL_MAC_ADDR_SET: true if @data was a usable address. */
@@ -315,7 +319,8 @@ static bool vnet_ctrl_mac(struct iovsim_vnet *net, const u8 *data)
 	unsigned long flags;
 
 	if (!iovsim_vdev_has(net->vdev, VIRTIO_NET_F_CTRL_MAC_ADDR) ||
-	    !is_valid_ether_addr(data))
+	    !is_valid_ether_addr(data) ||
+	    iovsim_netport_change_mac(&net->port, data))
 		return false;
 	spin_lock_irqsave(&net->vdev->lock, flags);
 	ether_addr_copy(net->mac, data);
@@ -373,7 +378,7 @@ static int net_process(struct iovsim_vq *vq, unsigned int budget)
 		return iovsim_vq_run_chains(vq, budget, net_ctrl_cmd);
 	if (vq->index & 1)
 		return net_tx_process(vq, budget);
-	return 0;	/* receive queues are filled by the peer's TX */
+	return 0;	/* receive queues are filled by vnet_receive() */
 }
 
 static void net_reset(struct iovsim_vdev *vdev)
@@ -402,17 +407,25 @@ static struct iovsim_vnet *vnet_find(const char *port)
 	return NULL;
 }
 
-/* Register @net's port and cable it; under iovsim_vnet_sem for writing. */
+/*
+ * Register @net's port and cable it, or connect it to p.attach; under
+ * iovsim_vnet_sem for writing.  A port is cabled to the one its "pair"
+ * names, or to the one whose "pair" names it, if that one is free and
+ * names no other.
+ */
 static int vnet_attach(struct iovsim_vnet *net)
 {
 	struct iovsim_vnet *peer = NULL, *p;
+	int ret;
 
 	if (vnet_find(net->p.port)) {
 		pr_warn("port %s exists already\n", net->p.port);
 		return -EEXIST;
 	}
-	if (net->p.vf) {
-		/* no cable */
+	if (net->p.attach) {
+		ret = iovsim_netport_connect(&net->port, net->p.attach);
+		if (ret)
+			return ret;
 	} else if (net->p.pair[0]) {
 		peer = vnet_find(net->p.pair);
 	} else {
@@ -420,31 +433,26 @@ static int vnet_attach(struct iovsim_vnet *net)
 			if (!strcmp(p->p.pair, net->p.port))
 				peer = p;
 	}
-	if (peer && (peer->peer || peer->p.vf ||
-		     (peer->p.pair[0] && strcmp(peer->p.pair, net->p.port))))
+	if (peer && (peer->p.attach ||
+		     (peer->p.pair[0] && strcmp(peer->p.pair, net->p.port)) ||
+		     iovsim_netport_connect(&net->port, &peer->port)))
 		peer = NULL;
 	list_add_tail(&net->node, &iovsim_vnet_ports);
-	if (peer) {
-		net->peer = peer;
-		peer->peer = net;
+	if (peer)
 		pr_info("port %s cabled to port %s\n", net->p.port,
 			peer->p.port);
-	}
 	return 0;
 }
 
+/* The function goes: no frame reaches it or leaves it from here. */
 static void net_detach(struct iovsim_vdev *vdev)
 {
 	struct iovsim_vnet *net = vdev->priv;
 
 	down_write(&iovsim_vnet_sem);
-	if (!list_empty(&net->node)) {
-		if (net->peer)
-			net->peer->peer = NULL;
-		net->peer = NULL;
-		list_del_init(&net->node);
-	}
+	list_del_init(&net->node);
 	up_write(&iovsim_vnet_sem);
+	iovsim_netport_disconnect(&net->port);
 }
 
 static void net_destroy(struct iovsim_vdev *vdev)
@@ -466,6 +474,8 @@ static void net_stats_show(struct iovsim_vdev *vdev, struct seq_file *m)
 	seq_printf(m, "tx_frames %lld\n", atomic64_read(&st->tx_frames));
 	seq_printf(m, "tx_dropped %lld\n", atomic64_read(&st->tx_dropped));
 	seq_printf(m, "rx_frames %lld\n", atomic64_read(&st->rx_frames));
+	seq_printf(m, "rx_dropped_link %lld\n",
+		   atomic64_read(&st->rx_dropped_link));
 	seq_printf(m, "rx_dropped_nobuf %lld\n",
 		   atomic64_read(&st->rx_dropped_nobuf));
 	seq_printf(m, "rx_dropped_mtu %lld\n",
@@ -507,6 +517,10 @@ static const struct iovsim_feature_dep vnet_deps[] = {
 	{ VIRTIO_NET_F_RSC_EXT, NET_F(HOST_TSO4) | NET_F(HOST_TSO6) },
 };
 
+static const struct iovsim_netport_ops vnet_port_ops = {
+	.receive	= vnet_receive,
+};
+
 static const struct iovsim_vdev_ops iovsim_net_ops = {
 	.name		= "net",
 	.device_id	= IOVSIM_VIRTIO_ID_NET,
@@ -533,7 +547,8 @@ static const struct iovsim_vdev_ops iovsim_net_ops = {
  * iovsim_net_create() - build a virtio-net function and its port
  * @p: parameters; @p->port must be unique
  *
- * Its port is unconnected unless @p->pair names one.  Process context.
+ * Its port is connected to @p->attach if set, else cabled to the port
+ * @p->pair names, or unconnected.  Process context.
  *
  * Return: the function, not yet added, or an ERR_PTR() (-EEXIST when the
  * port name is taken).
@@ -561,6 +576,7 @@ struct iovsim_fn *iovsim_net_create(const struct iovsim_vnet_params *p)
 	net->curr_pairs = 1;
 	ether_addr_copy(net->mac, p->mac);
 	net->max_frame = p->mtu + ETH_HLEN + VLAN_HLEN;
+	iovsim_netport_init(&net->port, &vnet_port_ops);
 	INIT_LIST_HEAD(&net->node);
 	strscpy(vdev->stats_name, p->port, sizeof(vdev->stats_name));
 	vdev->priv = net;	/* from here iovsim_vdev_free() frees net */
@@ -680,7 +696,8 @@ int iovsim_net_get_stats(const char *port, struct iovsim_net_stats *st)
 	st->tx_frames = atomic64_read(&s->tx_frames);
 	st->tx_dropped = atomic64_read(&s->tx_dropped);
 	st->rx_frames = atomic64_read(&s->rx_frames);
-	st->rx_dropped = atomic64_read(&s->rx_dropped_nobuf) +
+	st->rx_dropped = atomic64_read(&s->rx_dropped_link) +
+			 atomic64_read(&s->rx_dropped_nobuf) +
 			 atomic64_read(&s->rx_dropped_mtu) +
 			 atomic64_read(&s->rx_dropped_bufsize);
 	up_read(&iovsim_vnet_sem);

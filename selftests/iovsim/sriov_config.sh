@@ -17,7 +17,7 @@ mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config
 modprobe virtio_net 2>/dev/null
 
 ktap_print_header
-ktap_set_plan 22
+ktap_set_plan 25
 
 nic=$CFS/sriov-nic/cfgt
 cleanup() {
@@ -43,7 +43,7 @@ iovsim_load iovsim_sriov pfs=0
 iovsim_check "pfs=0 loads with no PF ($(sriov_pfs | wc -l))" \
 	test -z "$(sriov_pfs)"
 
-# 6-13: bad configfs values
+# 6-16: bad configfs values
 bad() {
 	iovsim_expect_write_error "$nic/$1" "$2" "$3" "sriov-nic/$1"
 }
@@ -58,8 +58,11 @@ bad mac 00:00:00:00:00:00 EINVAL
 bad mac 02:ff:ff:ff:ff:fa ERANGE
 echo 02:ff:ff:ff:ff:f0 >"$nic/mac"
 bad total_vfs 16 ERANGE
+bad wire 0123456789abcdef EINVAL
+bad wire "a b" EINVAL
+bad wire "cable/1" EINVAL
 
-# 14-15
+# 17-18
 echo 3 >"$nic/total_vfs"
 echo 02:00:00:00:10:00 >"$nic/mac"
 echo 1 >"$nic/enable"
@@ -68,7 +71,7 @@ iovsim_check "enabled at '$addr': a PF with TotalVFs $(cat "$PCIDEVS/$addr/sriov
 	test -n "$addr" -a "$(cat "$PCIDEVS/$addr/sriov_totalvfs" 2>/dev/null)" = 3
 bad total_vfs 4 EBUSY
 
-# 16: VF n's MAC is the PF's + n + 1
+# 19: VF n's MAC is the PF's + n + 1
 echo 3 >"$PCIDEVS/$addr/sriov_numvfs"
 vf_macs() {
 	local v n
@@ -87,7 +90,7 @@ done
 iovsim_check "its 3 VFs have MACs $macs" \
 	test "$macs" = "02:00:00:00:10:01 02:00:00:00:10:02 02:00:00:00:10:03 "
 
-# 17: a VF's port is never cabled, even to a port whose pair names it
+# 20: a VF's port is never cabled, even to a port whose pair names it
 # (the PF made here is the module's first: id 0, VF ports sr0vf<n>)
 user=$CFS/virtio-net/cfgu
 dmesg_mark
@@ -102,7 +105,7 @@ rmdir "$user"
 iovsim_check "virtio-net port cfgu with pair sr0vf0 at '$uaddr': $cabled 'cabled' log lines" \
 	test -n "$uaddr" -a "$cabled" = 0
 
-# 18-19: disabled with VFs enabled
+# 21-22: disabled with VFs enabled
 mapfile -t vfs < <(sriov_vfs "$addr")
 echo 0 >"$nic/enable"
 left=0
@@ -117,12 +120,12 @@ iovsim_check "enabled again: no VF ($(cat "$PCIDEVS/$addr/sriov_numvfs" 2>/dev/n
 	test "$(cat "$PCIDEVS/$addr/sriov_numvfs" 2>/dev/null)" = 0 -a \
 	-z "$(sriov_vfs "$addr")"
 
-# 20
+# 23
 echo 2 >"$PCIDEVS/$addr/sriov_numvfs"
 iovsim_check "2 VFs again ($(sriov_vfs "$addr" | wc -l))" \
 	test "$(sriov_vfs "$addr" | wc -l)" = 2
 
-# 21-22: rmdir of the enabled PF with VFs enabled, then unload
+# 24-25: rmdir of the enabled PF with VFs enabled, then unload
 rmdir "$nic"
 iovsim_check "rmdir with 2 VFs enabled: no PF left ($(sriov_pfs | wc -l))" \
 	test -z "$(sriov_pfs)"

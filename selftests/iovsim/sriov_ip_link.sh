@@ -6,10 +6,11 @@
 # spoof check and trust; `ip link set <pf> vf N mac` changes the MAC the
 # VF's device offers (its driver takes it when it next probes), `state
 # disable|enable|auto` takes the VF's link down and up (its virtio_net sees
-# carrier go and come), bad values and VFs that are not enabled are
-# refused and change nothing, settings the switch will enforce (VLAN,
-# rate, spoof check, trust) are refused as not supported, `ip -s link`
-# counts what a VF sent, and disabling the VFs resets their settings.
+# carrier go and come), vlan/rate/spoofchk/trust are stored and shown,
+# bad values and VFs that are not enabled are refused and change nothing,
+# `ip -s link` counts what a VF sent, and disabling the VFs resets their
+# settings.  sriov_switch.sh proves with frames that the switch enforces
+# them.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sriov_lib.sh"
@@ -22,7 +23,7 @@ if ! command -v jq >/dev/null; then
 fi
 
 ktap_print_header
-ktap_set_plan 16
+ktap_set_plan 19
 
 pf=$(sriov_pfs)
 pfdev=$PCIDEVS/$pf
@@ -48,6 +49,11 @@ mac_plus() {
 # 1
 iovsim_check "the PF has a netdev ($pfnet) with no VF listed ($(vf_count))" \
 	test -n "$pfnet" -a "$(vf_count)" = 0
+pmac=$(tr -d : <"/sys/class/net/$pfnet/address")
+pname=$(cat "/sys/class/net/$pfnet/phys_port_name" 2>/dev/null)
+sid=$(cat "/sys/class/net/$pfnet/phys_switch_id" 2>/dev/null)
+iovsim_check "phys_port_name '$pname' (p0), phys_switch_id '$sid' (its MAC $pmac)" \
+	test "$pname" = p0 -a "$sid" = "$pmac"
 
 echo 3 >"$pfdev/sriov_numvfs"
 mapfile -t vfs < <(sriov_vfs "$pf")
@@ -58,10 +64,11 @@ ok=1
 for n in 0 1 2; do
 	[ "$(vf_field $n address)" = "$(mac_plus "$pfmac" $((n + 1)))" ] || ok=0
 	[ "$(vf_field $n link_state)" = auto ] || ok=0
-	[ "$(vf_field $n spoofchk)" = false ] || ok=0
-	[ "$(vf_field $n trust)" = true ] || ok=0
+	[ "$(vf_field $n spoofchk)" = true ] || ok=0
+	[ "$(vf_field $n trust)" = false ] || ok=0
+	[ "$(vf_field $n 'vlan_list[0].vlan // 0')" = 0 ] || ok=0
 done
-iovsim_check "ip link shows 3 VFs: MAC PF+n+1, link-state auto, spoofchk off, trust on ($(vf_count), $(vf_field 0 address))" \
+iovsim_check "ip link shows 3 VFs: MAC PF+n+1, link-state auto, spoofchk on, trust off, no VLAN ($(vf_count), $(vf_field 0 address))" \
 	test "$ok" = 1 -a "$(vf_count)" = 3
 
 # 3-4: a new MAC for VF 1, taken by its driver when it next probes
@@ -106,14 +113,28 @@ bad_set "vf 1 mac 01:00:5e:00:00:01 (multicast)" vf 1 mac 01:00:5e:00:00:01
 bad_set "vf 3 mac (VF 3 not enabled)" vf 3 mac 02:00:00:00:00:33
 bad_set "vf 3 state disable (VF 3 not enabled)" vf 3 state disable
 
-# 8-11: not supported until the switch exists
-want="Operation not supported"
-bad_set "vf 0 vlan 10" vf 0 vlan 10
-bad_set "vf 0 max_tx_rate 100" vf 0 max_tx_rate 100
-bad_set "vf 0 spoofchk on" vf 0 spoofchk on
-bad_set "vf 0 trust off" vf 0 trust off
+# 8-11: bad VLAN and rate values
+bad_set "vf 0 vlan 4095 (reserved)" vf 0 vlan 4095
+bad_set "vf 3 vlan 10 (VF 3 not enabled)" vf 3 vlan 10
+want="must be <= max_tx_rate"	# iproute2 refuses it before the kernel does
+bad_set "vf 0 min_tx_rate 200 max_tx_rate 100" vf 0 min_tx_rate 200 max_tx_rate 100
+want="Invalid argument"
+bad_set "vf 3 spoofchk off (VF 3 not enabled)" vf 3 spoofchk off
 
-# 12-13: link state
+# 12-13: every setting stored and shown
+ip link set "$pfnet" vf 2 vlan 100 qos 3 proto 802.1ad
+ip link set "$pfnet" vf 2 min_tx_rate 10 max_tx_rate 200
+ip link set "$pfnet" vf 2 spoofchk off
+ip link set "$pfnet" vf 2 trust on
+v=$(ip -j link show "$pfnet" | jq -c '.[0].vfinfo_list[2] | [.vlan_list[0].vlan, .vlan_list[0].qos, .vlan_list[0].protocol, .rate.min_tx, .rate.max_tx, .spoofchk, .trust]')
+iovsim_check "vf 2 vlan 100 qos 3 802.1ad, rate 10..200, spoofchk off, trust on: $v" \
+	test "$v" = '[100,3,"802.1ad",10,200,false,true]'
+ip link set "$pfnet" vf 2 vlan 0
+v=$(ip -j link show "$pfnet" | jq -c '.[0].vfinfo_list[2] | [.vlan_list[0].vlan // 0, .rate.max_tx]')
+iovsim_check "vf 2 vlan 0 removes the port VLAN, leaves the rate: $v" \
+	test "$v" = '[0,200]'
+
+# 14-15: link state
 vf0=${vfs[0]:-none}
 n0=$(virtio_netdev_of "$vf0")
 ip link set "$n0" up
@@ -137,7 +158,7 @@ wait_carrier 1
 iovsim_check "vf 0 state enable: carrier $(carrier), ip link shows $(vf_field 0 link_state)" \
 	test "$(carrier)" = 1 -a "$(vf_field 0 link_state)" = enable
 
-# 14: what VF 0 sends is counted in ip -s link show <pf>
+# 16: what VF 0 sends is counted in ip -s link show <pf>
 tx_packets() {
 	ip -s -j link show "$pfnet" | jq -r '.[0].vfinfo_list[0].stats.tx.tx_packets // empty'
 }
@@ -147,18 +168,19 @@ after=$(tx_packets)
 iovsim_check "VF 0 tx packets $before -> $after after 3 pings (ARP requests, at least 3)" \
 	test -n "$before" -a -n "$after" -a $((after - before)) -ge 3
 
-# 15: state auto (the PF has no wire yet: up)
+# 17: state auto (the switch is always up)
 ip link set "$pfnet" vf 0 state auto
 iovsim_check "vf 0 state auto: carrier $(carrier), $(vf_field 0 link_state)" \
 	test "$(carrier)" = 1 -a "$(vf_field 0 link_state)" = auto
 
-# 16: disabling the VFs resets their settings
+# 18: disabling the VFs resets their settings
 ip link set "$pfnet" vf 0 state disable
 echo 0 >"$pfdev/sriov_numvfs"
-echo 2 >"$pfdev/sriov_numvfs"
-iovsim_check "VFs again: vf 1 MAC $(vf_field 1 address), vf 0 $(vf_field 0 link_state)" \
+echo 3 >"$pfdev/sriov_numvfs"
+v=$(ip -j link show "$pfnet" | jq -c '.[0].vfinfo_list[2] | [.vlan_list[0].vlan // 0, .rate.max_tx, .spoofchk, .trust]')
+iovsim_check "VFs again: vf 1 MAC $(vf_field 1 address), vf 0 $(vf_field 0 link_state), vf 2 $v" \
 	test "$(vf_field 1 address)" = "$(mac_plus "$pfmac" 2)" -a \
-	"$(vf_field 0 link_state)" = auto
+	"$(vf_field 0 link_state)" = auto -a "$v" = '[0,0,true,false]'
 echo 0 >"$pfdev/sriov_numvfs"
 
 ktap_finished

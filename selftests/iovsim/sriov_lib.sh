@@ -63,3 +63,48 @@ sriov_reg() {
 sriov_set_reg() {
 	setpci -s "$1" "ECAP_SRIOV+$(printf %x "$2").$3=$4"
 }
+
+# sriov_in_ns NS CMD...: CMD in network namespace NS ("root": the initial
+# one).
+sriov_in_ns() {
+	local ns=$1
+	shift
+	if [ "$ns" = root ]; then
+		"$@"
+	else
+		ip netns exec "$ns" "$@"
+	fi
+}
+
+# sriov_frames TXNS TXIF RXNS RXIF DST COUNT EXPECT [SEND OPTIONS...]:
+# COUNT numbered frames (virtio_frames) from TXIF in namespace TXNS to
+# DST, received on RXIF in RXNS.  Once the sender is done the receiver
+# gets up to 30 s to see the EXPECT frames that should arrive, or 2 s
+# when none should.  Sets tx and rx to the two programs' result lines.
+sriov_frames() {
+	local txns=$1 txif=$2 rxns=$3 rxif=$4 dst=$5 count=$6 expect=$7
+	local out pid i cmd=()
+	shift 7
+	out=$(mktemp)
+	# a simple command in the background, so that $! is the receiver
+	# itself (ip netns exec execs it) and SIGTERM reaches it
+	[ "$rxns" = root ] || cmd=(ip netns exec "$rxns")
+	"${cmd[@]}" "$IOVSIM_SELFTEST_DIR/virtio_frames" recv "$rxif" \
+		"$count" 2000 600000 >"$out" &
+	pid=$!
+	for ((i = 0; i < 200; i++)); do
+		grep -q ready "$out" && break
+		sleep 0.05
+	done
+	tx=$(sriov_in_ns "$txns" timeout 120 \
+		"$IOVSIM_SELFTEST_DIR/virtio_frames" send "$txif" "$dst" \
+		"$count" 60,1514,700 "$@")
+	for ((i = 0; i < (expect ? 300 : 20); i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid"
+	rx=$(tail -n 1 "$out")
+	rm -f "$out"
+}

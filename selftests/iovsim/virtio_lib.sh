@@ -107,7 +107,8 @@ virtio_quiet_link() {
 	# A device whose MTU is below IPv6's minimum (1280) has no IPv6
 	# configuration at all: nothing to quiet there.
 	if [ -e "/proc/sys/net/ipv6/conf/$1" ]; then
-		sysctl -qw "net.ipv6.conf.$1.disable_ipv6=1" || return
+		# not sysctl: it reads the dot of a VLAN device (eth0.10) as /
+		echo 1 >"/proc/sys/net/ipv6/conf/$1/disable_ipv6" || return
 	fi
 	ip link set "$1" up
 }

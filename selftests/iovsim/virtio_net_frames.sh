@@ -53,7 +53,7 @@ run() {
 		>"$tmp/tx"
 	wait $!
 	virtio_net_settle "$txport"
-	read -r _ good _ dup _ bad _ sockdrop _ bcast _ maxlen \
+	read -r _ good _ dup _ bad _ sockdrop _ bcast _ maxlen _ \
 		<<<"$(tail -n 1 "$tmp/rx")"
 	nobuf=$(($(s "$port" rx_dropped_nobuf) - n0))
 	mtu=$(($(s "$port" rx_dropped_mtu) - m0))
