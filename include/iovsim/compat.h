@@ -124,7 +124,6 @@ static inline void iovsim_vfio_release_free(struct vfio_device *vdev)
 }
 #endif
 
-/* Header Type's multi-function bit got its name in 6.5. */
 /* ethtool_puts() came in 6.8: an ethtool string without formatting. */
 static inline void iovsim_ethtool_puts(u8 **data, const char *str)
 {
@@ -196,6 +195,7 @@ static inline void iovsim_devlink_port_netdev_unregistering(struct devlink_port 
 #endif
 }
 
+/* Header Type's multi-function bit got its name in 6.5. */
 #ifndef PCI_HEADER_TYPE_MFD
 #define PCI_HEADER_TYPE_MFD	0x80
 #endif

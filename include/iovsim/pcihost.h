@@ -131,6 +131,11 @@ u32 iovsim_cfg_read(struct iovsim_fn *fn, unsigned int where,
 void iovsim_cfg_write(struct iovsim_fn *fn, unsigned int where,
 		      unsigned int size, u32 val);
 
+/* MSI-X Table Size (SR-IOV PF drivers sizing their VFs' tables) */
+unsigned int iovsim_fn_msix_size(struct iovsim_fn *fn);
+unsigned int iovsim_fn_msix_max(struct iovsim_fn *fn);
+int iovsim_fn_set_msix_size(struct iovsim_fn *fn, unsigned int nvec);
+
 /* Interrupts (models raise, drivers request) */
 int iovsim_fn_nr_irqs(struct iovsim_fn *fn);
 int iovsim_fn_irq(struct iovsim_fn *fn, unsigned int vector);

@@ -309,9 +309,78 @@ int iovsim_cfg_add_msix(struct iovsim_fn *fn, unsigned int nvec,
 	cfg_put(cfg->data, off + PCI_MSIX_TABLE, 4, table_off | table_bar);
 	cfg_put(cfg->data, off + PCI_MSIX_PBA, 4, pba_off | pba_bar);
 	fn->msix_cap = off;
+	fn->msix_max = nvec;
 	return off;
 }
 EXPORT_SYMBOL_GPL(iovsim_cfg_add_msix);
+
+/**
+ * iovsim_fn_msix_size() - the MSI-X Table Size a function reports now
+ * @fn: the function
+ *
+ * Read without &iovsim_fn.cfg_lock: it changes only while no driver
+ * has the function (iovsim_fn_set_msix_size()).  Any context.
+ *
+ * Return: the number of table entries, 0 without MSI-X.
+ */
+unsigned int iovsim_fn_msix_size(struct iovsim_fn *fn)
+{
+	return iovsim_cfg_msix_size(fn);
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_msix_size);
+
+/**
+ * iovsim_fn_msix_max() - the MSI-X table size a function was built with
+ * @fn: the function
+ *
+ * Return: the largest Table Size iovsim_fn_set_msix_size() accepts, 0
+ * without MSI-X.
+ */
+unsigned int iovsim_fn_msix_max(struct iovsim_fn *fn)
+{
+	return fn->msix_max;
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_msix_max);
+
+/**
+ * iovsim_fn_set_msix_size() - change the MSI-X Table Size a function reports
+ * @fn: the function, which no driver has (an SR-IOV VF whose PF driver
+ *	got .sriov_set_msix_vec_count)
+ * @nvec: 1 to iovsim_fn_msix_max()
+ *
+ * The next driver to enable MSI-X reads the new size; it survives a
+ * function-level reset (the field is HwInit).  The function keeps its
+ * IRQs and emulated table for the size it was built with.  Process
+ * context.
+ *
+ * Return: 0, -EINVAL for a size out of range or a function without
+ * MSI-X, -EBUSY while MSI-X is enabled.
+ */
+int iovsim_fn_set_msix_size(struct iovsim_fn *fn, unsigned int nvec)
+{
+	struct iovsim_cfg *cfg = fn->cfg;
+	unsigned long flags;
+	unsigned int where = fn->msix_cap + PCI_MSIX_FLAGS;
+	u32 flagsreg;
+	int ret = 0;
+
+	if (!fn->msix_cap || !nvec || nvec > fn->msix_max)
+		return -EINVAL;
+	raw_spin_lock_irqsave(&fn->cfg_lock, flags);
+	flagsreg = cfg_get(cfg->data, where, 2);
+	if (flagsreg & PCI_MSIX_FLAGS_ENABLE) {
+		ret = -EBUSY;
+	} else {
+		cfg_put(cfg->data, where, 2,
+			(flagsreg & ~PCI_MSIX_FLAGS_QSIZE) | (nvec - 1));
+		cfg_put(cfg->init, where, 2,
+			(cfg_get(cfg->init, where, 2) & ~PCI_MSIX_FLAGS_QSIZE) |
+			(nvec - 1));
+	}
+	raw_spin_unlock_irqrestore(&fn->cfg_lock, flags);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_set_msix_size);
 
 /**
  * iovsim_cfg_add_vendor() - add a vendor-specific capability

@@ -58,6 +58,8 @@ struct iovsim_cfg {
  * @bar_size: size of each BAR, 0 if unimplemented
  * @pcie_cap: offset of the PCI Express capability, 0 if none
  * @msix_cap: offset of the MSI-X capability, 0 if none
+ * @msix_max: MSI-X table size it was built with (its IRQs and the
+ *	emulated table are this big; Table Size may read less)
  * @pm_cap: offset of the power management capability, 0 if none
  * @driver: driver_override given to the function's pci_dev, "none" unless
  *	the model names its driver
@@ -112,6 +114,7 @@ struct iovsim_fn {
 	u64 bar_size[IOVSIM_NR_BARS];
 	unsigned int pcie_cap;
 	unsigned int msix_cap;
+	unsigned int msix_max;
 	unsigned int pm_cap;
 
 	const char *driver;

@@ -353,7 +353,7 @@ bool iovsim_msix_bar_write(struct iovsim_fn *fn, unsigned int bar, u64 off,
 /* Give @fn one Linux IRQ per MSI-X table entry.  Process context. */
 int iovsim_fn_irqs_init(struct iovsim_fn *fn)
 {
-	unsigned int nr = iovsim_cfg_msix_size(fn), v;
+	unsigned int nr = fn->msix_max, v;
 	int ret;
 
 	u32 table, pba;

@@ -17,13 +17,16 @@
  *
  * Locking: the devlink instance lock (devl_lock()) protects the mode and
  * the representors; devlink holds it around the eswitch and port
- * callbacks, the PF driver takes it around its own changes.  It nests
- * outside RTNL (representors register netdevs under it).
+ * callbacks, the PF driver takes it around enabling and disabling VFs.
+ * It nests inside the PF's device lock and the PCI rescan lock
+ * (sriov_numvfs) and outside the VFs' device locks and RTNL
+ * (representors and VF netdevs register under it).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/etherdevice.h>
 #include <linux/pci.h>
+#include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <net/devlink.h>
 
@@ -145,6 +148,7 @@ static int sriov_port_hw_addr_set(struct devlink_port *port,
 				  struct netlink_ext_ack *extack)
 {
 	struct iovsim_sriov_dev *sdev = sdev_of(port->devlink);
+	int ret;
 
 	if (port->index == SRIOV_PHYS_PORT)
 		return -EOPNOTSUPP;
@@ -152,7 +156,11 @@ static int sriov_port_hw_addr_set(struct devlink_port *port,
 		NL_SET_ERR_MSG_MOD(extack, "not a unicast MAC address");
 		return -EINVAL;
 	}
-	return iovsim_sriov_vf_set_mac(sdev, port->index - 1, hw_addr);
+	/* VF settings change under RTNL, as ndo_set_vf_mac's do */
+	rtnl_lock();
+	ret = iovsim_sriov_vf_set_mac(sdev, port->index - 1, hw_addr);
+	rtnl_unlock();
+	return ret;
 }
 
 #ifdef IOVSIM_HAVE_DEVLINK_PORT_OPS
@@ -196,39 +204,60 @@ int iovsim_sriov_vf_port_register(struct iovsim_sriov_dev *sdev,
 }
 
 /**
- * iovsim_sriov_reps_add() - VFs were enabled: their representors, in
- *	switchdev mode
+ * iovsim_sriov_vfs_enable() - enable VFs, with representors in switchdev
+ *	mode
  * @sdev: the PF
- * @num_vfs: VFs enabled
+ * @num_vfs: VFs wanted
  *
- * Process context (.sriov_configure).
+ * Holds the devlink instance lock throughout, so that the mode cannot
+ * change between the VFs and their representors.  Process context
+ * (.sriov_configure: the PF's device lock held, and the rescan lock on
+ * 6.12, both outside the devlink lock).
  *
- * Return: 0 or a negative errno; on error no representor is left.
+ * Return: 0 or a negative errno, with no VF left enabled.
  */
-int iovsim_sriov_reps_add(struct iovsim_sriov_dev *sdev, unsigned int num_vfs)
+int iovsim_sriov_vfs_enable(struct iovsim_sriov_dev *sdev,
+			    unsigned int num_vfs)
 {
 	struct devlink *devlink = priv_to_devlink(sdev);
-	int ret = 0;
+	struct pci_dev *pdev = sdev->pdev;
+	int ret;
 
 	devl_lock(devlink);
-	if (sdev->switchdev)
+	/* the VFs' drivers may send as soon as they probe */
+	iovsim_esw_set_num_vfs(sdev->pf->esw, num_vfs);
+	ret = pci_enable_sriov(pdev, num_vfs);
+	if (ret) {
+		pci_err(pdev, "cannot enable %u VFs: %d\n", num_vfs, ret);
+		iovsim_esw_set_num_vfs(sdev->pf->esw, 0);
+		goto out;
+	}
+	if (sdev->switchdev) {
 		ret = sriov_reps_add_locked(sdev, num_vfs);
+		if (ret) {
+			pci_disable_sriov(pdev);
+			iovsim_esw_set_num_vfs(sdev->pf->esw, 0);
+		}
+	}
+out:
 	devl_unlock(devlink);
 	return ret;
 }
 
 /**
- * iovsim_sriov_reps_del() - the VFs go: their representors first
+ * iovsim_sriov_vfs_disable() - disable the VFs, their representors first
  * @sdev: the PF
  *
- * The mode stays.  Process context.
+ * The mode stays.  Process context, as iovsim_sriov_vfs_enable().
  */
-void iovsim_sriov_reps_del(struct iovsim_sriov_dev *sdev)
+void iovsim_sriov_vfs_disable(struct iovsim_sriov_dev *sdev)
 {
 	struct devlink *devlink = priv_to_devlink(sdev);
 
 	devl_lock(devlink);
 	sriov_reps_del_locked(sdev);
+	pci_disable_sriov(sdev->pdev);
+	iovsim_esw_set_num_vfs(sdev->pf->esw, 0);
 	devl_unlock(devlink);
 }
 

@@ -21,6 +21,20 @@ static struct iovsim_sriov_dev *pf_dev(struct pci_dev *pdev)
 }
 
 /*
+ * The VFs of @pdev are disabled: each gets its initial settings back,
+ * and its whole MSI-X table (sriov_vf_msix_count).  Process context.
+ */
+static void pf_vfs_reset(struct pci_dev *pdev)
+{
+	struct iovsim_fn *fn = iovsim_fn_from_pci_dev(pdev), *vf;
+	unsigned int n;
+
+	for (n = 0; (vf = iovsim_fn_vf(fn, n)); n++)
+		WARN_ON(iovsim_fn_set_msix_size(vf, iovsim_fn_msix_max(vf)));
+	iovsim_sriov_vfs_reset(pf_dev(pdev)->pf);
+}
+
+/*
  * Disable the VFs of @pdev, unless one is assigned to a guest: that one's
  * guest would lose its device.  Process context, under the device lock.
  */
@@ -30,9 +44,8 @@ static int pf_disable_vfs(struct pci_dev *pdev)
 		pci_warn(pdev, "cannot disable VFs while one is assigned\n");
 		return -EBUSY;
 	}
-	iovsim_sriov_reps_del(pf_dev(pdev));
-	pci_disable_sriov(pdev);
-	iovsim_sriov_vfs_reset(pf_dev(pdev)->pf);
+	iovsim_sriov_vfs_disable(pf_dev(pdev));
+	pf_vfs_reset(pdev);
 	return 0;
 }
 
@@ -59,25 +72,68 @@ static int pf_sriov_configure(struct pci_dev *pdev, int num_vfs)
 
 	if (!num_vfs)
 		return pf_disable_vfs(pdev);
-
-	/* the VFs' drivers may send as soon as they probe */
-	iovsim_esw_set_num_vfs(sdev->pf->esw, num_vfs);
-	ret = pci_enable_sriov(pdev, num_vfs);
+	ret = iovsim_sriov_vfs_enable(sdev, num_vfs);
 	if (ret) {
-		pci_err(pdev, "cannot enable %d VFs: %d\n", num_vfs, ret);
-		goto err_num;
+		pf_vfs_reset(pdev);
+		return ret;
 	}
-	ret = iovsim_sriov_reps_add(sdev, num_vfs);
-	if (ret)
-		goto err_disable;
 	return num_vfs;
+}
 
-err_disable:
-	pci_disable_sriov(pdev);
-	iovsim_sriov_vfs_reset(sdev->pf);
-err_num:
-	iovsim_esw_set_num_vfs(sdev->pf->esw, 0);
-	return ret;
+/* A virtio-net VF needs a vector for its configuration, one for its queues */
+#define PF_VF_MIN_MSIX	2
+
+/**
+ * pf_sriov_get_vf_total_msix() - the MSI-X vectors the PF shares out
+ * @pdev: the PF
+ *
+ * Every VF is built with a table for one vector per queue plus one for
+ * configuration changes (4 with one queue pair); the pool is that times
+ * TotalVFs, so no VF's share takes from another's.
+ *
+ * Context: process, the PF's device lock held (sysfs
+ * sriov_vf_total_msix).
+ *
+ * Return: the pool's size.
+ */
+static u32 pf_sriov_get_vf_total_msix(struct pci_dev *pdev)
+{
+	struct iovsim_sriov_dev *sdev = pf_dev(pdev);
+	struct iovsim_fn *vf;
+
+	vf = iovsim_fn_vf(iovsim_fn_from_pci_dev(pdev), 0);
+	return vf ? iovsim_fn_msix_max(vf) * sdev->pf->p.total_vfs : 0;
+}
+
+/**
+ * pf_sriov_set_msix_vec_count() - size a VF's MSI-X table
+ * @vf: the VF, which no driver has
+ * @count: vectors, PF_VF_MIN_MSIX up to the table it is built with; 0
+ *	gives it that whole table again
+ *
+ * The VF's driver sees the new Table Size when it next enables MSI-X.
+ * Context: process, the VF's device lock held (sysfs
+ * sriov_vf_msix_count); the PCI core has checked that the VF is unbound.
+ *
+ * Return: 0, or -EINVAL for a count out of range (one log line), -EBUSY
+ * while its MSI-X is enabled.
+ */
+static int pf_sriov_set_msix_vec_count(struct pci_dev *vf, int count)
+{
+	struct iovsim_fn *fn = iovsim_fn_from_pci_dev(vf);
+	unsigned int max;
+
+	if (!fn)
+		return -ENODEV;
+	max = iovsim_fn_msix_max(fn);
+	if (!count)
+		count = max;
+	if (count < PF_VF_MIN_MSIX || count > max) {
+		pci_warn(vf, "MSI-X vector count %d out of range %d..%u\n",
+			 count, PF_VF_MIN_MSIX, max);
+		return -EINVAL;
+	}
+	return iovsim_fn_set_msix_size(fn, count);
 }
 
 static int pf_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -115,9 +171,8 @@ static void pf_remove(struct pci_dev *pdev)
 
 	if (pci_vfs_assigned(pdev))
 		pci_warn(pdev, "removing VFs assigned to a guest\n");
-	iovsim_sriov_reps_del(sdev);
-	pci_disable_sriov(pdev);
-	iovsim_sriov_vfs_reset(sdev->pf);
+	iovsim_sriov_vfs_disable(sdev);
+	pf_vfs_reset(pdev);
 	iovsim_sriov_dev_destroy(sdev);
 	pci_set_drvdata(pdev, NULL);
 	pci_disable_device(pdev);
@@ -135,6 +190,8 @@ static struct pci_driver pf_driver = {
 	.probe			= pf_probe,
 	.remove			= pf_remove,
 	.sriov_configure	= pf_sriov_configure,
+	.sriov_get_vf_total_msix = pf_sriov_get_vf_total_msix,
+	.sriov_set_msix_vec_count = pf_sriov_set_msix_vec_count,
 };
 
 /**

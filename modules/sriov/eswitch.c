@@ -9,9 +9,12 @@
  * reason):
  *	link	the VF's link state is disable
  *	spoof	spoof check is on and the source MAC is not the VF's
- *	vlan	the VF has a port VLAN and sent a VLAN-tagged frame
+ *	vlan	the VF has an 802.1Q port VLAN and sent a VLAN-tagged frame,
+ *		or an 802.1ad one and sent an 802.1ad-tagged frame
  *	rate	max_tx_rate is set and its token bucket is empty
- * then a frame from a VF with a port VLAN gets that tag inserted.
+ * then a frame from a VF with a port VLAN gets that tag inserted, outside
+ * any 802.1Q tag of its own (Q-in-Q); with only a priority (qos), an
+ * untagged frame gets a priority tag (VLAN 0).
  *
  * Forwarding: a unicast destination is looked up among the PF's address
  * and the addresses of the enabled VFs; a frame for none of them goes to
@@ -30,8 +33,9 @@
  * as the uplink representor and the wire of a NIC in switchdev mode do.
  * The VF settings of legacy mode but the link state do not apply.
  *
- * The rate limit is a policer (a token bucket of 100 ms of traffic, at
- * least two full frames): frames over the rate are dropped, not delayed.
+ * The rate limit is a policer (a token bucket of 100 ms of traffic at the
+ * rate, at least two full frames): frames over the rate are dropped, not
+ * delayed.
  *
  * Locking: &iovsim_esw.lock (a spinlock, process context only) protects
  * every port's settings and token bucket.  The switch never holds it
@@ -95,7 +99,8 @@ struct esw_counters {
  * @rep: VFs: the port its representor connects to (switchdev mode)
  * @cfg: its settings (VFs only; the PF's @cfg.mac is the PF netdev's
  *	address); under &iovsim_esw.lock
- * @tokens: rate limit: bytes it may send now; under &iovsim_esw.lock
+ * @tokens: rate limit: what it may send now, in nanoseconds of
+ *	transmission at the rate; under &iovsim_esw.lock
  * @stamp: rate limit: when @tokens was last filled, in ns; ditto
  * @ctr: counters
  */
@@ -143,30 +148,35 @@ static u64 esw_rate_bytes(u32 mbps)
 }
 
 /*
- * Bucket depth: 100 ms at the rate.  The VF's transmit worker runs in
- * bursts, tens of milliseconds apart on a loaded host: a shallower
- * bucket would overflow between them and cut the rate well below the
- * limit.
+ * Bucket depth, in nanoseconds of transmission: 100 ms at the rate, and
+ * at least two full frames.  The VF's transmit worker runs in bursts,
+ * tens of milliseconds apart on a loaded host: a shallower bucket would
+ * overflow between them and cut the rate well below the limit.
  */
-static u64 esw_burst(u32 mbps)
+static u64 esw_burst_ns(u32 mbps)
 {
-	return max_t(u64, esw_rate_bytes(mbps) / 10, 2 * ESW_MAX_FRAME);
+	return max_t(u64, 100 * NSEC_PER_MSEC,
+		     div64_u64(2ULL * ESW_MAX_FRAME * NSEC_PER_SEC,
+			       esw_rate_bytes(mbps)));
 }
 
-/* Take @len bytes from @vp's token bucket; under esw->lock. */
+/*
+ * Take a frame of @len bytes from @vp's token bucket; under esw->lock.
+ * Tokens are nanoseconds of transmission at the rate (as act_police
+ * keeps them): elapsed time adds them one for one, so nothing is lost to
+ * rounding and nothing overflows however long the port was idle.
+ */
 static bool esw_rate_take(struct esw_vport *vp, unsigned int len)
 {
-	u64 now = ktime_get_ns(), burst = esw_burst(vp->cfg.max_tx_rate);
+	u64 now = ktime_get_ns(), burst = esw_burst_ns(vp->cfg.max_tx_rate);
+	u64 cost = div64_u64((u64)len * NSEC_PER_SEC,
+			     esw_rate_bytes(vp->cfg.max_tx_rate));
 
-	vp->tokens += div_u64((now - vp->stamp) *
-			      esw_rate_bytes(vp->cfg.max_tx_rate),
-			      NSEC_PER_SEC);
+	vp->tokens = min(burst, vp->tokens + min(burst, now - vp->stamp));
 	vp->stamp = now;
-	if (vp->tokens > burst)
-		vp->tokens = burst;
-	if (vp->tokens < len)
+	if (vp->tokens < cost)
 		return false;
-	vp->tokens -= len;
+	vp->tokens -= cost;
 	return true;
 }
 
@@ -179,7 +189,7 @@ struct esw_tag {
 static void esw_frame_tag(const u8 *frame, unsigned int len,
 			  struct esw_tag *tag)
 {
-	__be16 proto = *(const __be16 *)(frame + 2 * ETH_ALEN);
+	__be16 proto = get_unaligned((const __be16 *)(frame + 2 * ETH_ALEN));
 
 	tag->proto = 0;
 	tag->vid = 0;
@@ -333,7 +343,7 @@ static int esw_vf_policy(struct iovsim_esw *esw, struct esw_vport *vp,
 			 const u8 *frame, unsigned int len, u32 *push)
 {
 	const struct iovsim_esw_vf_cfg *cfg = &vp->cfg;
-	__be16 proto = *(const __be16 *)(frame + 2 * ETH_ALEN);
+	__be16 proto = get_unaligned((const __be16 *)(frame + 2 * ETH_ALEN));
 
 	*push = 0;
 	if (vp->index >= esw->num_vfs ||
@@ -341,9 +351,16 @@ static int esw_vf_policy(struct iovsim_esw *esw, struct esw_vport *vp,
 		return IOVSIM_ESW_DROP_LINK;
 	if (cfg->spoofchk && !ether_addr_equal(frame + ETH_ALEN, cfg->mac))
 		return IOVSIM_ESW_DROP_SPOOF;
-	if (cfg->vlan || cfg->qos) {
-		if (eth_type_vlan(proto))
-			return IOVSIM_ESW_DROP_VLAN;
+	if (cfg->vlan && eth_type_vlan(proto) &&
+	    !(cfg->vlan_proto == htons(ETH_P_8021AD) &&
+	      proto == htons(ETH_P_8021Q)))
+		return IOVSIM_ESW_DROP_VLAN;
+	/*
+	 * A port VLAN tags every frame (an 802.1ad one goes outside the
+	 * VF's own 802.1Q tag, Q-in-Q); a priority tag (qos, VLAN 0) only
+	 * the untagged ones.
+	 */
+	if (cfg->vlan || (cfg->qos && !eth_type_vlan(proto))) {
 		*push = (u32)be16_to_cpu(cfg->vlan_proto) << 16 |
 			cfg->qos << VLAN_PRIO_SHIFT | cfg->vlan;
 		len += VLAN_HLEN;
@@ -651,7 +668,8 @@ void iovsim_esw_vf_set(struct iovsim_esw *esw, unsigned int n,
 	if (what & IOVSIM_ESW_SET_RATE) {
 		vp->cfg.min_tx_rate = cfg->min_tx_rate;
 		vp->cfg.max_tx_rate = cfg->max_tx_rate;
-		vp->tokens = esw_burst(cfg->max_tx_rate);
+		vp->tokens = cfg->max_tx_rate ?
+			     esw_burst_ns(cfg->max_tx_rate) : 0;
 		vp->stamp = ktime_get_ns();
 	}
 	if (what & IOVSIM_ESW_SET_SPOOFCHK)

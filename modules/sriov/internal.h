@@ -232,9 +232,9 @@ void iovsim_sriov_rep_destroy(struct iovsim_sriov_rep *rep);
 struct iovsim_sriov_dev *iovsim_sriov_dev_create(struct pci_dev *pdev,
 						 struct iovsim_sriov_pf *pf);
 void iovsim_sriov_dev_destroy(struct iovsim_sriov_dev *sdev);
-int iovsim_sriov_reps_add(struct iovsim_sriov_dev *sdev,
-			  unsigned int num_vfs);
-void iovsim_sriov_reps_del(struct iovsim_sriov_dev *sdev);
+int iovsim_sriov_vfs_enable(struct iovsim_sriov_dev *sdev,
+			    unsigned int num_vfs);
+void iovsim_sriov_vfs_disable(struct iovsim_sriov_dev *sdev);
 int iovsim_sriov_vf_port_register(struct iovsim_sriov_dev *sdev,
 				  struct devlink_port *port, unsigned int n);
 

@@ -39,16 +39,17 @@ static LIST_HEAD(iovsim_sriov_pfs);	/* under iovsim_sriov_pfs_mutex */
 #define SRIOV_PF_CLASS		(PCI_CLASS_NETWORK_ETHERNET << 8)
 
 /*
- * Put @pf on the list and cable its wire to the first other PF with the
- * same label whose wire is free.  Process context.
+ * Cable @pf's wire to the first other PF on the list with the same label
+ * whose wire is free; under iovsim_sriov_pfs_mutex.
  */
-static void sriov_pf_cable(struct iovsim_sriov_pf *pf)
+static void sriov_pf_cable_locked(struct iovsim_sriov_pf *pf)
 {
 	struct iovsim_sriov_pf *other;
 
-	mutex_lock(&iovsim_sriov_pfs_mutex);
+	if (!pf->p.wire[0] || pf->wire_peer)
+		return;
 	list_for_each_entry(other, &iovsim_sriov_pfs, node) {
-		if (!pf->p.wire[0] || other->wire_peer ||
+		if (other == pf || other->wire_peer ||
 		    strcmp(other->p.wire, pf->p.wire))
 			continue;
 		if (iovsim_netport_connect(iovsim_esw_port(pf->esw,
@@ -60,25 +61,42 @@ static void sriov_pf_cable(struct iovsim_sriov_pf *pf)
 		other->wire_peer = pf;
 		pr_info("PF %d: wire %s cabled to PF %d\n", pf->id,
 			pf->p.wire, other->id);
-		break;
+		return;
 	}
+}
+
+/* Put @pf on the list and cable its wire.  Process context. */
+static void sriov_pf_cable(struct iovsim_sriov_pf *pf)
+{
+	mutex_lock(&iovsim_sriov_pfs_mutex);
 	list_add_tail(&pf->node, &iovsim_sriov_pfs);
+	sriov_pf_cable_locked(pf);
 	mutex_unlock(&iovsim_sriov_pfs_mutex);
 }
 
-/* Take @pf off the list and unplug its cable.  Process context. */
+/*
+ * Take @pf off the list and unplug its cable; the PF at the other end
+ * gets the next free one with the label, if any.  Process context.
+ */
 static void sriov_pf_uncable(struct iovsim_sriov_pf *pf)
 {
+	struct iovsim_sriov_pf *peer;
+
 	mutex_lock(&iovsim_sriov_pfs_mutex);
 	list_del(&pf->node);
-	if (pf->wire_peer) {
+	peer = pf->wire_peer;
+	if (peer) {
 		iovsim_netport_disconnect(iovsim_esw_port(pf->esw,
 							  IOVSIM_ESW_UPLINK));
-		pf->wire_peer->wire_peer = NULL;
+		peer->wire_peer = NULL;
 		pf->wire_peer = NULL;
+		sriov_pf_cable_locked(peer);
 	}
 	mutex_unlock(&iovsim_sriov_pfs_mutex);
 }
+
+/* PCI class code of an Ethernet controller: base class, subclass, prog-if */
+#define SRIOV_PF_CLASS		(PCI_CLASS_NETWORK_ETHERNET << 8)
 
 /**
  * iovsim_sriov_default_params() - parameters of a new PF

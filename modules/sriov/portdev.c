@@ -78,10 +78,32 @@ netdev_tx_t iovsim_sriov_portdev_xmit(struct sk_buff *skb,
 	struct iovsim_sriov_portdev *pd = portdev(dev);
 
 	skb_queue_tail(&pd->txq, skb);
-	if (skb_queue_len(&pd->txq) >= PORTDEV_TXQ_LEN)
+	if (skb_queue_len(&pd->txq) >= PORTDEV_TXQ_LEN) {
 		netif_stop_queue(dev);
+		/* pairs with the barrier in portdev_tx_work() */
+		smp_mb();
+		if (skb_queue_len(&pd->txq) < PORTDEV_TXQ_LEN / 2)
+			netif_wake_queue(dev);
+	}
 	schedule_work(&pd->tx_work);
 	return NETDEV_TX_OK;
+}
+
+/*
+ * Restart a queue ndo_start_xmit stopped, once it is half empty; process
+ * context.  The barrier orders the dequeues before the test of the
+ * stopped bit, against ndo_start_xmit's stop and re-test.
+ */
+static void portdev_tx_wake(struct iovsim_sriov_portdev *pd)
+{
+	/* pairs with the barrier in iovsim_sriov_portdev_xmit() */
+	smp_mb();
+	if (netif_queue_stopped(pd->dev) &&
+	    skb_queue_len(&pd->txq) < PORTDEV_TXQ_LEN / 2) {
+		local_bh_disable();
+		netif_wake_queue(pd->dev);
+		local_bh_enable();
+	}
 }
 
 /* Process context: send the queued frames into the switch. */
@@ -101,11 +123,10 @@ static void portdev_tx_work(struct work_struct *work)
 			atomic64_add(skb->len, &pd->tx_bytes);
 			consume_skb(skb);
 		}
-		if (netif_queue_stopped(pd->dev) &&
-		    skb_queue_len(&pd->txq) < PORTDEV_TXQ_LEN / 2)
-			netif_wake_queue(pd->dev);
+		portdev_tx_wake(pd);
 		cond_resched();
 	}
+	portdev_tx_wake(pd);
 }
 
 /*
@@ -173,6 +194,8 @@ void iovsim_sriov_portdev_init(struct net_device *dev)
 	struct iovsim_sriov_portdev *pd = portdev(dev);
 
 	pd->dev = dev;
+	/* the same skb queued twice would corrupt the queue: no pktgen clones */
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	skb_queue_head_init(&pd->txq);
 	INIT_WORK(&pd->tx_work, portdev_tx_work);
 	iovsim_netport_init(&pd->port, &portdev_port_ops);

@@ -276,7 +276,8 @@ static bool vdev_set_queue(struct iovsim_vdev *vdev, unsigned int field,
 	if (!vq)
 		return false;
 	if (field == VIRTIO_PCI_COMMON_Q_MSIX) {
-		vq->msix_vector = val < vdev->nvec ? val : VIRTIO_MSI_NO_VECTOR;
+		vq->msix_vector = val < iovsim_vdev_nvec(vdev) ? val :
+				   VIRTIO_MSI_NO_VECTOR;
 		return false;
 	}
 	if (vdev->status & VIRTIO_CONFIG_S_DRIVER_OK)
@@ -331,7 +332,8 @@ static bool vdev_set_field(struct iovsim_vdev *vdev, unsigned int field,
 		return false;
 	case VIRTIO_PCI_COMMON_MSIX:
 		WRITE_ONCE(vdev->config_vector,
-			   val < vdev->nvec ? val : VIRTIO_MSI_NO_VECTOR);
+			   val < iovsim_vdev_nvec(vdev) ? val :
+			   VIRTIO_MSI_NO_VECTOR);
 		return false;
 	case VIRTIO_PCI_COMMON_STATUS:
 		return vdev_set_status(vdev, val);

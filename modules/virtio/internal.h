@@ -196,7 +196,8 @@ struct iovsim_vdev_pci_cfg_op {
  * @queue_select: queue_select
  * @isr: ISR status bits not yet read
  * @resetting: a reset is in progress (status reads back non-zero)
- * @nvec: MSI-X table size
+ * @nvec: MSI-X table size it is built with; the table the driver sees
+ *	may be smaller (iovsim_vdev_nvec())
  * @pci_cfg_cap: offset of the VIRTIO_PCI_CAP_PCI_CFG capability
  * @reset_work: completes a reset in process context
  * @pci_cfg_lock: protects @pci_cfg_ops, @pci_cfg_head, @pci_cfg_len,
@@ -263,6 +264,7 @@ void iovsim_virtio_debugfs_exit(void);
 struct iovsim_vdev *iovsim_vdev_alloc(const struct iovsim_vdev_ops *ops,
 				      unsigned int nr_queues, const char *name);
 struct iovsim_fn *iovsim_vdev_build(struct iovsim_vdev *vdev);
+unsigned int iovsim_vdev_nvec(struct iovsim_vdev *vdev);
 void iovsim_vdev_free(struct iovsim_vdev *vdev);
 void iovsim_vdev_raise(struct iovsim_vdev *vdev, u16 vector, u8 isr);
 void iovsim_vdev_raise_sync(struct iovsim_vdev *vdev, u16 vector, u8 isr);

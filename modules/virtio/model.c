@@ -304,7 +304,7 @@ static bool vdev_latch(struct iovsim_vdev *vdev, u16 vector, u8 isr)
 	vdev->isr |= isr;
 	spin_unlock_irqrestore(&vdev->lock, flags);
 
-	return vector != VIRTIO_MSI_NO_VECTOR && vector < vdev->nvec;
+	return vector != VIRTIO_MSI_NO_VECTOR && vector < iovsim_vdev_nvec(vdev);
 }
 
 /**
@@ -502,6 +502,20 @@ struct iovsim_fn *iovsim_vdev_build(struct iovsim_vdev *vdev)
 	}
 	vdev_debugfs_add(vdev);
 	return fn;
+}
+
+/**
+ * iovsim_vdev_nvec() - MSI-X vectors the driver may use
+ * @vdev: the function
+ *
+ * Its MSI-X Table Size, which an SR-IOV PF driver may have made smaller
+ * than the table it is built with (sriov_vf_msix_count).  Any context.
+ *
+ * Return: the number of vectors.
+ */
+unsigned int iovsim_vdev_nvec(struct iovsim_vdev *vdev)
+{
+	return min(vdev->nvec, iovsim_fn_msix_size(vdev->fn));
 }
 
 /**

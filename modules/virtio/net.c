@@ -324,6 +324,13 @@ static bool vnet_ctrl_mac(struct iovsim_vnet *net, const u8 *data)
 		return false;
 	spin_lock_irqsave(&net->vdev->lock, flags);
 	ether_addr_copy(net->mac, data);
+	/*
+	 * A switch accepted it (a trusted VF): it is the port's address
+	 * from now on, as a NIC's PF records it, in the configuration too,
+	 * so that a reset or the next driver keeps what the switch checks.
+	 */
+	if (net->p.attach)
+		ether_addr_copy(net->p.mac, data);
 	spin_unlock_irqrestore(&net->vdev->lock, flags);
 	return true;
 }

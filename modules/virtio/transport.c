@@ -6,7 +6,9 @@
  * vendor capabilities in configuration space, drives the registers with
  * the pcihost BAR accessors (iovsim BARs are never mapped) and the
  * interrupts with the function's Linux IRQs, one MSI-X vector per queue
- * plus one for configuration changes.  It registers a virtio_device, so
+ * plus one for configuration changes, or, when its MSI-X Table Size is
+ * smaller than that (an SR-IOV VF whose PF gave it fewer vectors), one
+ * for configuration changes and one shared by every queue.  It registers a virtio_device, so
  * the kernel's own virtio_blk and virtio_net bind to it.
  *
  * /sys/kernel/debug/iovsim_virtio/<pci address>/reset: write 1 to reset
@@ -72,6 +74,9 @@ struct vpci_vq {
  * @notify_mult: notify_off_multiplier
  * @config_irq: Linux IRQ of the configuration vector (vector 0)
  * @config_name: its name
+ * @shared: every queue interrupts through vector 1
+ * @vqs_irq: then its Linux IRQ, requested while queues are set up
+ * @vqs_name: its name
  * @nr_queues: queues the device has
  * @vqs: per-queue state
  * @dir: debugfs directory
@@ -87,6 +92,9 @@ struct vpci_dev {
 	u32 notify_mult;
 	int config_irq;
 	char config_name[48];
+	bool shared;
+	int vqs_irq;
+	char vqs_name[48];
 	unsigned int nr_queues;
 	struct vpci_vq *vqs;
 	struct dentry *dir;
@@ -196,6 +204,10 @@ static void vpci_synchronize(struct virtio_device *vdev)
 	unsigned int i;
 
 	synchronize_irq(vp->config_irq);
+	if (vp->shared) {
+		synchronize_irq(vp->vqs_irq);
+		return;
+	}
 	for (i = 0; i < vp->nr_queues; i++)
 		if (vp->vqs[i].vq)
 			synchronize_irq(vp->vqs[i].irq);
@@ -255,9 +267,10 @@ static void vpci_del_vq(struct vpci_dev *vp, struct vpci_vq *info)
 
 	c_write16(vp, VIRTIO_PCI_COMMON_Q_SELECT, vq->index);
 	c_write16(vp, VIRTIO_PCI_COMMON_Q_MSIX, VIRTIO_MSI_NO_VECTOR);
-	free_irq(info->irq, vq);
+	if (!vp->shared)
+		free_irq(info->irq, vq);
+	WRITE_ONCE(info->vq, NULL);
 	vring_del_virtqueue(vq);
-	info->vq = NULL;
 }
 
 static void vpci_del_vqs(struct virtio_device *vdev)
@@ -265,6 +278,11 @@ static void vpci_del_vqs(struct virtio_device *vdev)
 	struct vpci_dev *vp = to_vpci(vdev);
 	unsigned int i;
 
+	/* the shared handler walks the queues: it goes first */
+	if (vp->shared && vp->vqs_irq) {
+		free_irq(vp->vqs_irq, vp);
+		vp->vqs_irq = 0;
+	}
 	for (i = 0; i < vp->nr_queues; i++)
 		if (vp->vqs[i].vq)
 			vpci_del_vq(vp, &vp->vqs[i]);
@@ -276,7 +294,7 @@ static struct virtqueue *vpci_setup_vq(struct vpci_dev *vp,
 				       const struct iovsim_vq_info *qi)
 {
 	struct vpci_vq *info = &vp->vqs[index];
-	u16 num, noff, vector = index + 1;
+	u16 num, noff, vector = vp->shared ? 1 : index + 1;
 	struct virtqueue *vq;
 	int ret;
 
@@ -312,12 +330,15 @@ static struct virtqueue *vpci_setup_vq(struct vpci_dev *vp,
 	}
 
 	info->irq = iovsim_fn_irq(vp->fn, vector);
-	snprintf(info->name, sizeof(info->name), "%s-%s",
-		 dev_name(&vp->vdev.dev), qi->name);
-	ret = request_irq(info->irq, vring_interrupt, 0, info->name, vq);
-	if (ret)
-		goto err_vq;
-	info->vq = vq;
+	if (!vp->shared) {
+		snprintf(info->name, sizeof(info->name), "%s-%s",
+			 dev_name(&vp->vdev.dev), qi->name);
+		ret = request_irq(info->irq, vring_interrupt, 0, info->name,
+				  vq);
+		if (ret)
+			goto err_vq;
+	}
+	WRITE_ONCE(info->vq, vq);
 	c_write16(vp, VIRTIO_PCI_COMMON_Q_ENABLE, 1);
 	return vq;
 
@@ -327,6 +348,22 @@ err_vq:
 	return ERR_PTR(ret);
 }
 
+/* The vector every queue shares: each queue's callback may have work. */
+static irqreturn_t vpci_vqs_irq(int irq, void *data)
+{
+	struct vpci_dev *vp = data;
+	irqreturn_t ret = IRQ_NONE;
+	struct virtqueue *vq;
+	unsigned int i;
+
+	for (i = 0; i < vp->nr_queues; i++) {
+		vq = READ_ONCE(vp->vqs[i].vq);
+		if (vq && vring_interrupt(irq, vq) == IRQ_HANDLED)
+			ret = IRQ_HANDLED;
+	}
+	return ret;
+}
+
 static int vpci_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 			 struct virtqueue *vqs[], IOVSIM_FIND_VQS_ARGS,
 			 struct irq_affinity *desc)
@@ -334,10 +371,22 @@ static int vpci_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 	struct vpci_dev *vp = to_vpci(vdev);
 	unsigned int i, index = 0;
 	struct iovsim_vq_info qi;
+	int ret;
 
 	c_write16(vp, VIRTIO_PCI_COMMON_MSIX, 0);
 	if (c_read16(vp, VIRTIO_PCI_COMMON_MSIX) != 0)
 		return -EBUSY;
+	if (vp->shared) {
+		vp->vqs_irq = iovsim_fn_irq(vp->fn, 1);
+		snprintf(vp->vqs_name, sizeof(vp->vqs_name), "%s-virtqueues",
+			 pci_name(vp->pdev));
+		ret = request_irq(vp->vqs_irq, vpci_vqs_irq, 0, vp->vqs_name,
+				  vp);
+		if (ret) {
+			vp->vqs_irq = 0;
+			return ret;
+		}
+	}
 
 	for (i = 0; i < nvqs; i++) {
 		qi = IOVSIM_FIND_VQS_INFO(i);
@@ -347,8 +396,7 @@ static int vpci_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 		}
 		vqs[i] = vpci_setup_vq(vp, index++, &qi);
 		if (IS_ERR(vqs[i])) {
-			int ret = PTR_ERR(vqs[i]);
-
+			ret = PTR_ERR(vqs[i]);
 			vpci_del_vqs(vdev);
 			return ret;
 		}
@@ -515,12 +563,15 @@ static int vpci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto err_disable;
 
 	vp->nr_queues = c_read16(vp, VIRTIO_PCI_COMMON_NUMQ);
-	if (!vp->nr_queues || vp->nr_queues + 1 > iovsim_fn_nr_irqs(fn)) {
-		pci_err(pdev, "%u queues but %d vectors\n", vp->nr_queues,
-			iovsim_fn_nr_irqs(fn));
+	if (!vp->nr_queues || vp->nr_queues + 1 > iovsim_fn_nr_irqs(fn) ||
+	    iovsim_fn_msix_size(fn) < 2) {
+		pci_err(pdev, "%u queues but %d vectors, %u in the MSI-X table\n",
+			vp->nr_queues, iovsim_fn_nr_irqs(fn),
+			iovsim_fn_msix_size(fn));
 		ret = -ENODEV;
 		goto err_disable;
 	}
+	vp->shared = iovsim_fn_msix_size(fn) < vp->nr_queues + 1;
 	vp->vqs = kcalloc(vp->nr_queues, sizeof(*vp->vqs), GFP_KERNEL);
 	if (!vp->vqs) {
 		ret = -ENOMEM;

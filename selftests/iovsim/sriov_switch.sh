@@ -92,6 +92,7 @@ xfer() {
 		"$(nsof "$to")" "$(ifname "$to")" "$@"
 }
 good() { awk '{ print $2 }' <<<"$rx"; }
+sent() { awk '$1 == "sent" && $4 == 0 { print $2 }' <<<"$tx"; }
 field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' <<<"$rx"; }
 
 # 1-2: ping through the switch
@@ -110,7 +111,8 @@ iovsim_check "ethtool -S: vf0_tx_frames +$(($(swstat 0 tx_frames) - t0)), vf1_rx
 
 # 5: unicast to VF 1 does not reach VF 2
 xfer 0 2 "$(mac 1)" 50 0
-iovsim_check "frames for VF 1 do not reach VF 2: $rx" test "$(good)" = 0
+iovsim_check "frames for VF 1 do not reach VF 2: $tx; $rx" \
+	test "$(good)" = 0 -a "$(sent)" = 50
 
 # 6-7: broadcast reaches the other VFs and the PF
 xfer 0 2 bcast 100 100
@@ -138,8 +140,8 @@ ip link set "$pfnet" vf 0 spoofchk on
 ip link set "$pfnet" vf 0 vlan 10
 ip link set "$pfnet" vf 1 vlan 20
 xfer 0 1 "$(mac 1)" 50 0
-iovsim_check "VF 0 in VLAN 10, VF 1 in VLAN 20: nothing crosses ($(good))" \
-	test "$(good)" = 0
+iovsim_check "VF 0 in VLAN 10, VF 1 in VLAN 20: nothing crosses ($tx; $(good) arrived)" \
+	test "$(good)" = 0 -a "$(sent)" = 50
 ip link set "$pfnet" vf 1 vlan 10
 xfer 0 1 "$(mac 1)" 50 50
 iovsim_check "both in VLAN 10: 50 frames arrive untagged: $rx" \
@@ -165,14 +167,17 @@ iovsim_check "vlan 20 qos 5 proto 802.1ad: 60 frames reach the PF tagged 0x88a8 
 ip link set "$pfnet" vf 0 vlan 0
 ip link set "$pfnet" vf 1 vlan 0
 
-# 17: link state disable drops both ways
+# 17: link state disable: what is sent to the VF is dropped and counted
+# as the VF's (its device's link is down); what it would send stops at
+# its own driver, whose carrier is off
 ip link set "$pfnet" vf 1 state disable
 sleep 0.5
+d1=$(swstat 1 rx_dropped)
 xfer 0 1 "$(mac 1)" 30 0
 a=$(good)
 xfer 1 0 "$(mac 0)" 30 0 dontwait
-iovsim_check "vf 1 state disable: 0 of 30 frames reach it ($a), 0 of 30 leave it ($(good))" \
-	test "$a" = 0 -a "$(good)" = 0
+iovsim_check "vf 1 state disable: 0 of 30 frames reach it ($a), vf1_rx_dropped +$(($(swstat 1 rx_dropped) - d1)) (30), 0 of 30 leave it ($(good))" \
+	test "$a" = 0 -a $(($(swstat 1 rx_dropped) - d1)) = 30 -a "$(good)" = 0
 ip link set "$pfnet" vf 1 state auto
 
 # 18-19: trust
