@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154 # top is set by scripts/demo-guest
 # Demo section: an SR-IOV PF whose VFs the kernel's PCI core enumerates
 # when sriov_numvfs is written, each driven by the stock virtio_net, and
 # the embedded switch between them enforcing what the PF sets.

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck disable=SC2154 # rx is set by sriov_frames
 #
 # Dynamic VF MSI-X through the PCI core's sysfs: the PF reports the pool
 # (sriov_vf_total_msix = TotalVFs x the 4 vectors a VF's table has), an

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck disable=SC2154 # tx, rx are set by sriov_frames
 #
 # The SR-IOV NIC's embedded switch, proven with frames.  Three VFs (their
 # virtio_net netdevs in namespaces a, b and c) and the PF's netdev:

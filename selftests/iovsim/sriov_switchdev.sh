@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck disable=SC2154 # tx, rx are set by sriov_frames
 #
 # devlink and switchdev mode, through the devlink tool: each bound PF has
 # a devlink instance whose port 0 is its wire (flavour physical, the PF

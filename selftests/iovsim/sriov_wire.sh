@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck disable=SC2154 # rx is set by sriov_frames
 #
 # Two SR-IOV NICs cabled wire to wire (configfs sriov-nic/<name>/wire,
 # the same label on both): a VF of one reaches a VF and the PF of the

@@ -152,12 +152,10 @@ static int parse_mac(const char *s, __u8 *mac)
 	return 0;
 }
 
-static volatile sig_atomic_t stop;
-
+/* SIGTERM only interrupts poll(): the receive loop then ends */
 static void on_sigterm(int sig)
 {
 	(void)sig;
-	stop = 1;
 }
 
 static long long now_ms(void)
@@ -293,7 +291,11 @@ static int do_recv(int argc, char **argv)
 		die("SO_RCVBUFFORCE");
 	if (setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)))
 		die("PACKET_AUXDATA");
-	signal(SIGTERM, on_sigterm);
+	{
+		struct sigaction sa = { .sa_handler = on_sigterm };
+
+		sigaction(SIGTERM, &sa, NULL);	/* no SA_RESTART */
+	}
 	printf("ready\n");
 	fflush(stdout);
 
@@ -317,9 +319,12 @@ static int do_recv(int argc, char **argv)
 		__u32 seq, len;
 		ssize_t n;
 
-		if (left <= 0 || stop)
+		if (left <= 0)
 			break;
-		if (poll(&pfd, 1, left) <= 0)
+		n = poll(&pfd, 1, left);
+		if (n < 0 && errno == EINTR)
+			break;
+		if (n <= 0)
 			continue;
 		n = recvmsg(fd, &msg, MSG_TRUNC);
 		if (n < 0)
