@@ -16,11 +16,7 @@
 . "$(dirname "$0")/sriov_lib.sh"
 
 sriov_setup pfs=1 total_vfs=4
-if ! command -v jq >/dev/null; then
-	ktap_print_header
-	ktap_skip_all "jq is not installed (scripts/install-deps installs it)"
-	exit "$KSFT_SKIP"
-fi
+sriov_need_tools jq
 
 ktap_print_header
 ktap_set_plan 19

@@ -20,6 +20,19 @@ sriov_setup() {
 	fi
 }
 
+# sriov_need_tools TOOL...: skip the whole test, saying why, unless every
+# TOOL (an iproute2 or ethtool program, jq) is installed.  Call before
+# ktap_print_header.
+sriov_need_tools() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null && continue
+		ktap_print_header
+		ktap_skip_all "$t is not installed (scripts/install-deps installs it)"
+		exit "$KSFT_SKIP"
+	done
+}
+
 # sriov_pfs: PCI addresses of the iovsim SR-IOV physical functions
 # (1b36:10f1), in address order.
 sriov_pfs() {

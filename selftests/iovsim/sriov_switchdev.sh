@@ -19,13 +19,7 @@
 . "$(dirname "$0")/sriov_lib.sh"
 
 sriov_setup pfs=1 total_vfs=4
-for p in jq devlink; do
-	if ! command -v $p >/dev/null; then
-		ktap_print_header
-		ktap_skip_all "$p is not installed (scripts/install-deps installs it)"
-		exit "$KSFT_SKIP"
-	fi
-done
+sriov_need_tools jq devlink
 
 ktap_print_header
 ktap_set_plan 14

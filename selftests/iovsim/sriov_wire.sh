@@ -16,11 +16,7 @@
 . "$(dirname "$0")/sriov_lib.sh"
 
 sriov_setup pfs=0
-if ! command -v ethtool >/dev/null; then
-	ktap_print_header
-	ktap_skip_all "ethtool is not installed (scripts/install-deps installs it)"
-	exit "$KSFT_SKIP"
-fi
+sriov_need_tools ethtool
 
 ktap_print_header
 ktap_set_plan 7
