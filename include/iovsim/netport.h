@@ -40,6 +40,11 @@ struct iovsim_netport;
  *	through the same link.  Returns 0 when the frame was taken, or a
  *	negative errno saying why it was dropped (the receiver counts its
  *	own drops).
+ * @flush: optional: the other end finished a batch of sends; raise what
+ *	was held back for it (a virtio-net function interrupts its driver
+ *	once per batch, not per frame).  Same context as @receive.  A
+ *	sender calls iovsim_netport_flush() after every batch: a receiver
+ *	with @flush may hold its interrupt until then.
  * @change_mac: optional: the other end asks to send from and receive at
  *	a new unicast address @mac.  Context: process, may sleep, inside
  *	iovsim_netport_change_mac().  Returns 0 to allow it, or a negative
@@ -48,6 +53,7 @@ struct iovsim_netport;
 struct iovsim_netport_ops {
 	int (*receive)(struct iovsim_netport *port, const u8 *frame,
 		       unsigned int len, unsigned int hint);
+	void (*flush)(struct iovsim_netport *port);
 	int (*change_mac)(struct iovsim_netport *port, const u8 *mac);
 };
 
@@ -69,6 +75,7 @@ void iovsim_netport_disconnect(struct iovsim_netport *port);
 bool iovsim_netport_connected(struct iovsim_netport *port);
 int iovsim_netport_send(struct iovsim_netport *port, const u8 *frame,
 			unsigned int len, unsigned int hint);
+void iovsim_netport_flush(struct iovsim_netport *port);
 int iovsim_netport_change_mac(struct iovsim_netport *port, const u8 *mac);
 
 #endif /* _IOVSIM_NETPORT_H */

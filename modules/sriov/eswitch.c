@@ -482,13 +482,39 @@ static int esw_change_mac(struct iovsim_netport *port, const u8 *mac)
 	return ret;
 }
 
+/*
+ * &iovsim_netport_ops.flush of every switch port: the device behind @port
+ * finished a batch; flush every other port the batch may have reached.
+ * Never back to @port, so two cabled NICs do not flush each other in a
+ * loop.  Process context.
+ */
+static void esw_flush(struct iovsim_netport *port)
+{
+	struct esw_vport *vp = container_of(port, struct esw_vport, port);
+	struct iovsim_esw *esw = vp->esw;
+	unsigned int n, num_vfs;
+
+	spin_lock(&esw->lock);
+	num_vfs = esw->num_vfs;
+	spin_unlock(&esw->lock);
+	for (n = 0; n < num_vfs; n++)
+		if (&esw->vf[n] != vp)
+			iovsim_netport_flush(&esw->vf[n].port);
+	if (vp != &esw->pf)
+		iovsim_netport_flush(&esw->pf.port);
+	if (vp != &esw->uplink)
+		iovsim_netport_flush(&esw->uplink.port);
+}
+
 static const struct iovsim_netport_ops esw_vf_port_ops = {
 	.receive	= esw_receive,
+	.flush		= esw_flush,
 	.change_mac	= esw_change_mac,
 };
 
 static const struct iovsim_netport_ops esw_port_ops = {
 	.receive	= esw_receive,
+	.flush		= esw_flush,
 };
 
 /*
@@ -505,8 +531,17 @@ static int esw_rep_receive(struct iovsim_netport *port, const u8 *frame,
 	return 0;
 }
 
+/* &iovsim_netport_ops.flush of a representor port: flush its VF. */
+static void esw_rep_flush(struct iovsim_netport *port)
+{
+	struct esw_vport *vp = container_of(port, struct esw_vport, rep);
+
+	iovsim_netport_flush(&vp->port);
+}
+
 static const struct iovsim_netport_ops esw_rep_port_ops = {
 	.receive	= esw_rep_receive,
+	.flush		= esw_rep_flush,
 };
 
 static void esw_vport_init(struct iovsim_esw *esw, struct esw_vport *vp,

@@ -23,6 +23,8 @@
 
 /* Frames ndo_start_xmit queues before it stops the queue */
 #define PORTDEV_TXQ_LEN		256
+/* Frames sent before the receivers are flushed (iovsim_netport_flush()) */
+#define PORTDEV_BATCH		64
 
 static struct iovsim_sriov_portdev *portdev(struct net_device *dev)
 {
@@ -111,6 +113,7 @@ static void portdev_tx_work(struct work_struct *work)
 {
 	struct iovsim_sriov_portdev *pd =
 		container_of(work, struct iovsim_sriov_portdev, tx_work);
+	unsigned int batch = 0;
 	struct sk_buff *skb;
 
 	while ((skb = skb_dequeue(&pd->txq))) {
@@ -124,6 +127,11 @@ static void portdev_tx_work(struct work_struct *work)
 			consume_skb(skb);
 		}
 		portdev_tx_wake(pd);
+		/* receivers interrupt their drivers once per batch */
+		if (++batch == PORTDEV_BATCH || skb_queue_empty(&pd->txq)) {
+			iovsim_netport_flush(&pd->port);
+			batch = 0;
+		}
 		cond_resched();
 	}
 	portdev_tx_wake(pd);

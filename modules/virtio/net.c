@@ -53,11 +53,14 @@
 /**
  * struct vnet_queue - per-queue data of a net function
  * @held: receive queue: a chain was fetched and not yet filled
+ * @irq_pending: receive queue: frames were delivered since the last
+ *	interrupt; the sender's flush raises it
  * @chain: receive queue: that chain (its segments are the queue's)
  * @buf: transmit queue: one frame on its way out
  */
 struct vnet_queue {
 	bool held;
+	bool irq_pending;
 	struct iovsim_ring_chain chain;
 	u8 *buf;
 };
@@ -184,8 +187,8 @@ static u32 vnet_rx_max(const struct iovsim_vnet *net, const u8 *frame)
 }
 
 /*
- * Copy @frame (@len bytes) into a receive buffer of @net's queue @rx and
- * interrupt the driver.  Under rx->lock.  Returns 0 (delivered), a
+ * Copy @frame (@len bytes) into a receive buffer of @net's queue @rx; the
+ * interrupt waits for the sender's flush.  Under rx->lock.  Returns 0 (delivered), a
  * negative errno with the drop counted (-EMSGSIZE, -ENOBUFS), or -EIO
  * when the ring is broken (the device then needs a reset).
  */
@@ -223,10 +226,9 @@ static int vnet_deliver(struct iovsim_vnet *net, struct iovsim_vq *rx,
 		ret = iovsim_ring_complete(&rx->ring, &rxq->chain,
 					   NET_HDR_LEN + len);
 	rxq->held = false;
-	if (!ret)
-		ret = iovsim_vq_interrupt(rx);
 	if (ret)
 		goto broken;
+	WRITE_ONCE(rxq->irq_pending, true);
 	atomic64_inc(&net->stats.rx_frames);
 	return 0;
 
@@ -262,6 +264,36 @@ static int vnet_receive(struct iovsim_netport *port, const u8 *frame,
 		ret = vnet_deliver(net, rx, frame, len);
 	mutex_unlock(&rx->lock);
 	return ret;
+}
+
+/*
+ * &iovsim_netport_ops.flush: the sender's batch is over; interrupt the
+ * driver for every receive queue that got frames.  Process context, as
+ * vnet_receive().
+ */
+static void vnet_flush(struct iovsim_netport *port)
+{
+	struct iovsim_vnet *net = container_of(port, struct iovsim_vnet, port);
+	struct vnet_queue *rxq;
+	struct iovsim_vq *rx;
+	unsigned int pair;
+	int ret;
+
+	for (pair = 0; pair < net->p.queues; pair++) {
+		rx = &net->vdev->vqs[2 * pair];
+		rxq = rx->backend;
+		if (!READ_ONCE(rxq->irq_pending))
+			continue;
+		mutex_lock_nested(&rx->lock, SINGLE_DEPTH_NESTING);
+		if (rxq->irq_pending && rx->live) {
+			ret = iovsim_vq_interrupt(rx);
+			if (ret)
+				iovsim_vdev_needs_reset(net->vdev,
+							"bad receive ring", ret);
+		}
+		WRITE_ONCE(rxq->irq_pending, false);
+		mutex_unlock(&rx->lock);
+	}
 }
 
 /*
@@ -308,6 +340,8 @@ static int net_tx_process(struct iovsim_vq *tx, unsigned int budget)
 	}
 	atomic64_add(n, &net->stats.tx_frames);
 	atomic64_add(n - delivered, &net->stats.tx_dropped);
+	if (n)
+		iovsim_netport_flush(&net->port);
 	if (n && !ret)
 		ret = iovsim_vq_interrupt(tx);
 	return ret < 0 ? ret : n;
@@ -396,6 +430,7 @@ static void net_reset(struct iovsim_vdev *vdev)
 	for (i = 0; i < vdev->nr_queues; i++) {
 		mutex_lock(&vdev->vqs[i].lock);
 		net->queues[i].held = false;
+		WRITE_ONCE(net->queues[i].irq_pending, false);
 		mutex_unlock(&vdev->vqs[i].lock);
 	}
 	WRITE_ONCE(net->curr_pairs, 1);
@@ -526,6 +561,7 @@ static const struct iovsim_feature_dep vnet_deps[] = {
 
 static const struct iovsim_netport_ops vnet_port_ops = {
 	.receive	= vnet_receive,
+	.flush		= vnet_flush,
 };
 
 static const struct iovsim_vdev_ops iovsim_net_ops = {

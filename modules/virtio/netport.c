@@ -126,6 +126,27 @@ int iovsim_netport_send(struct iovsim_netport *port, const u8 *frame,
 EXPORT_SYMBOL_GPL(iovsim_netport_send);
 
 /**
+ * iovsim_netport_flush() - end of a batch of sends
+ * @port: the sending port
+ *
+ * The other end raises what it held back (&iovsim_netport_ops.flush).
+ * Every sender calls it after its last iovsim_netport_send() of a batch.
+ * Context: process, may sleep.
+ */
+void iovsim_netport_flush(struct iovsim_netport *port)
+{
+	struct iovsim_netport *peer;
+	int idx;
+
+	idx = srcu_read_lock(&iovsim_netport_srcu);
+	peer = srcu_dereference(port->peer, &iovsim_netport_srcu);
+	if (peer && peer->ops->flush)
+		peer->ops->flush(peer);
+	srcu_read_unlock(&iovsim_netport_srcu, idx);
+}
+EXPORT_SYMBOL_GPL(iovsim_netport_flush);
+
+/**
  * iovsim_netport_change_mac() - ask the other end for a new address
  * @port: the asking port
  * @mac: the unicast address its owner wants to use
