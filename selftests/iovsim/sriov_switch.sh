@@ -13,6 +13,8 @@
 # VF with a port VLAN cannot send tagged frames; link state disable drops
 # both ways; an untrusted VF cannot change its MAC, a trusted one can and
 # the switch follows; max_tx_rate holds a flood within 20% of the rate.
+# Disabling the VFs and unloading the module while a VF floods complete
+# and leave nothing behind.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/virtio_lib.sh"
@@ -22,7 +24,7 @@ sriov_setup pfs=1 total_vfs=4
 sriov_need_tools jq ethtool
 
 ktap_print_header
-ktap_set_plan 20
+ktap_set_plan 22
 
 pf=$(sriov_pfs)
 pfdev=$PCIDEVS/$pf
@@ -38,7 +40,7 @@ cleanup() {
 	ip netns del c 2>/dev/null
 	ip link del "$pfnet.10" 2>/dev/null
 	ip link del "$pfnet.20" 2>/dev/null
-	echo 0 >"$pfdev/sriov_numvfs"
+	echo 0 >"$pfdev/sriov_numvfs" 2>/dev/null
 	rm -f /tmp/sw.$$.*
 	iovsim_unload_all
 }
@@ -211,5 +213,36 @@ flood 3000
 iovsim_check "max_tx_rate $limit Mbit/s: VF 1 received $bytes bytes in $ms ms = $kbps kbit/s ($tx)" \
 	test "$kbps" -ge $((limit * 800)) -a "$kbps" -le $((limit * 1200))
 ip link set "$pfnet" vf 0 max_tx_rate 0
+
+# 21-22: the VFs go away, then the module, while VF 0 floods VF 1
+flood_bg() {
+	ip netns exec a "$IOVSIM_SELFTEST_DIR/virtio_frames" send \
+		"${vfnet[0]}" "$(mac 1)" 4000000 1514 ms=30000 dontwait \
+		>/dev/null 2>&1 &
+	fpid=$!
+	sleep 1
+}
+flood_bg
+rc=$(write_errno "$pfdev/sriov_numvfs" 0)
+wait "$fpid"
+iovsim_check "sriov_numvfs 0 under a flood from VF 0: $rc, $(sriov_vfs "$pf" | wc -l) VFs left" \
+	test "$rc" = OK -a -z "$(sriov_vfs "$pf")"
+ip netns del a
+ip netns del b
+ip netns del c
+echo 2 >"$pfdev/sriov_numvfs"
+mapfile -t vfs < <(sriov_vfs "$pf")
+for n in 0 1; do
+	vfnet[n]=$(virtio_wait_for sriov_vf_netdev "${vfs[n]:-none}")
+	ip netns add "${ns[n]}"
+	ip link set "${vfnet[n]}" netns "${ns[n]}"
+	ip -n "${ns[n]}" link set "${vfnet[n]}" up
+done
+flood_bg
+iovsim_unload iovsim_sriov
+rc=$?
+wait "$fpid"
+iovsim_check "rmmod iovsim_sriov under a flood from VF 0: status $rc, $(sriov_pfs | wc -l) PFs left" \
+	test "$rc" = 0 -a -z "$(sriov_pfs)"
 
 ktap_finished
