@@ -16,6 +16,7 @@
 
 #include <iovsim/netport.h>
 
+struct ethtool_drvinfo;
 struct iovsim_esw;
 struct iovsim_fn;
 struct iovsim_netport;
@@ -214,6 +215,8 @@ netdev_tx_t iovsim_sriov_portdev_xmit(struct sk_buff *skb,
 				      struct net_device *dev);
 void iovsim_sriov_portdev_stats(struct net_device *dev,
 				struct rtnl_link_stats64 *st);
+void iovsim_sriov_portdev_drvinfo(struct net_device *dev,
+				  struct ethtool_drvinfo *info);
 void iovsim_sriov_portdev_init(struct net_device *dev);
 
 /* netdev.c */

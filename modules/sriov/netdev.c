@@ -335,18 +335,8 @@ static void pf_get_ethtool_stats(struct net_device *dev,
 	*data++ = st.out_dropped;
 }
 
-static void pf_get_drvinfo(struct net_device *dev,
-			   struct ethtool_drvinfo *info)
-{
-	struct pf_netdev *pn = netdev_priv(dev);
-
-	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
-	strscpy(info->bus_info, pci_name(pn->sdev->pdev),
-		sizeof(info->bus_info));
-}
-
 static const struct ethtool_ops pf_ethtool_ops = {
-	.get_drvinfo		= pf_get_drvinfo,
+	.get_drvinfo		= iovsim_sriov_portdev_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_sset_count		= pf_get_sset_count,
 	.get_strings		= pf_get_strings,

@@ -3,8 +3,8 @@
  * The data path of a netdev that sits on a port of the embedded switch:
  * the PF's netdev (netdev.c) and the VF representors (rep.c).  Their
  * private data starts with a &struct iovsim_sriov_portdev, so these
- * functions serve as their ndo_open, ndo_stop, ndo_start_xmit and
- * ndo_get_stats64.
+ * functions serve as their ndo_open, ndo_stop, ndo_start_xmit,
+ * ndo_get_stats64 and ethtool get_drvinfo.
  *
  * The stack transmits in softirq context and the switch may sleep (its
  * receivers take their queues' mutexes), so ndo_start_xmit queues the
@@ -13,6 +13,7 @@
  * worker, another netdev's work item) and go up through netif_rx().
  */
 #include <linux/etherdevice.h>
+#include <linux/ethtool.h>
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
@@ -186,6 +187,19 @@ void iovsim_sriov_portdev_stats(struct net_device *dev,
 	st->rx_packets = atomic64_read(&pd->rx_packets);
 	st->rx_bytes = atomic64_read(&pd->rx_bytes);
 	st->rx_dropped = atomic64_read(&pd->rx_dropped);
+}
+
+/**
+ * iovsim_sriov_portdev_drvinfo() - ethtool get_drvinfo
+ * @dev: the netdev, whose parent device is its PF (SET_NETDEV_DEV)
+ * @info: filled with the driver's name and the PF's PCI address
+ */
+void iovsim_sriov_portdev_drvinfo(struct net_device *dev,
+				  struct ethtool_drvinfo *info)
+{
+	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
+	strscpy(info->bus_info, dev_name(dev->dev.parent),
+		sizeof(info->bus_info));
 }
 
 /**

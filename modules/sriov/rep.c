@@ -36,18 +36,8 @@ struct iovsim_sriov_rep {
 	struct devlink_port dl_port;
 };
 
-static void rep_get_drvinfo(struct net_device *dev,
-			    struct ethtool_drvinfo *info)
-{
-	struct iovsim_sriov_rep *rep = netdev_priv(dev);
-
-	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
-	strscpy(info->bus_info, pci_name(rep->sdev->pdev),
-		sizeof(info->bus_info));
-}
-
 static const struct ethtool_ops rep_ethtool_ops = {
-	.get_drvinfo		= rep_get_drvinfo,
+	.get_drvinfo		= iovsim_sriov_portdev_drvinfo,
 	.get_link		= ethtool_op_get_link,
 };
 
