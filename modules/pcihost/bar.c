@@ -18,6 +18,9 @@ static bool iovsim_bar_decodes(struct iovsim_fn *fn, unsigned int bar,
 	if (bar >= IOVSIM_NR_BARS || off & (size - 1) ||
 	    off >= fn->bar_size[bar] || size > fn->bar_size[bar] - off)
 		return false;
+	/* Nothing decodes while a function-level reset is under way. */
+	if (READ_ONCE(fn->resetting))
+		return false;
 	if (fn->pf)
 		return iovsim_sriov_vf_decodes(fn);
 	/* A single byte: no lock needed to sample it. */

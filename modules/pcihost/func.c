@@ -77,8 +77,8 @@ void iovsim_fn_flr(struct iovsim_fn *fn)
 /*
  * Reset @fn as a function-level reset does, without the configuration
  * write that asks for one: a VF whose PF clears VF Enable.  A model
- * without ->reset (the virtio model today) only gets its configuration
- * space and interrupts reset: its own device state stays.  Called by the
+ * without ->reset only gets its configuration space and interrupts
+ * reset: its own device state stays.  Called by the
  * pci_ops write under rcu_read_lock(), in its atomic context.
  */
 void iovsim_fn_reset_state(struct iovsim_fn *fn)
