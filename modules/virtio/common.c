@@ -405,16 +405,14 @@ void iovsim_common_write(struct iovsim_vdev *vdev, unsigned int off,
 }
 
 /**
- * iovsim_vdev_reset_work() - complete a device reset
- * @work: &iovsim_vdev.reset_work
+ * iovsim_vdev_reset() - reset a virtio function's device
+ * @vdev: the function
  *
  * Stops every queue worker, resets the backend and the registers, and
- * only then lets status read back 0.
+ * only then lets status read back 0.  Process context.
  */
-void iovsim_vdev_reset_work(struct work_struct *work)
+void iovsim_vdev_reset(struct iovsim_vdev *vdev)
 {
-	struct iovsim_vdev *vdev = container_of(work, struct iovsim_vdev,
-						reset_work);
 	unsigned long flags;
 	unsigned int i;
 
@@ -426,4 +424,13 @@ void iovsim_vdev_reset_work(struct work_struct *work)
 	spin_lock_irqsave(&vdev->lock, flags);
 	vdev_reset_regs(vdev);
 	spin_unlock_irqrestore(&vdev->lock, flags);
+}
+
+/**
+ * iovsim_vdev_reset_work() - complete a device reset the driver asked for
+ * @work: &iovsim_vdev.reset_work
+ */
+void iovsim_vdev_reset_work(struct work_struct *work)
+{
+	iovsim_vdev_reset(container_of(work, struct iovsim_vdev, reset_work));
 }

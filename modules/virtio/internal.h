@@ -278,6 +278,7 @@ void iovsim_common_write(struct iovsim_vdev *vdev, unsigned int off,
 void iovsim_vdev_needs_reset(struct iovsim_vdev *vdev, const char *why,
 			     int err);
 void iovsim_vdev_config_changed(struct iovsim_vdev *vdev);
+void iovsim_vdev_reset(struct iovsim_vdev *vdev);
 void iovsim_vdev_reset_work(struct work_struct *work);
 bool iovsim_vdev_has(struct iovsim_vdev *vdev, unsigned int bit);
 

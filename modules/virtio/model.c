@@ -256,9 +256,20 @@ static void vdev_cfg_write(struct iovsim_fn *fn, unsigned int where,
 	unsigned int cap = vdev->pci_cfg_cap;
 	struct iovsim_vdev_pci_cfg_op op;
 	unsigned long flags;
-	unsigned int bar;
+	unsigned int bar, i;
 	bool lost = false;
 
+	/*
+	 * Bus Master Enable set again: the queue workers left their rings
+	 * alone while it was clear, and the driver may not notify again
+	 * (event index): look at every ring now.  queue_work() only.
+	 */
+	if (where == PCI_COMMAND && !(old & PCI_COMMAND_MASTER) &&
+	    val & PCI_COMMAND_MASTER) {
+		for (i = 0; i < vdev->nr_queues; i++)
+			iovsim_vq_kick_work(&vdev->vqs[i]);
+		return;
+	}
 	if (where < cap + CAP_BAR || where > cap + CAP_EXTRA)
 		return;
 	bar = iovsim_cfg_read(fn, cap + CAP_BAR, 1);
@@ -340,6 +351,38 @@ void iovsim_vdev_raise_sync(struct iovsim_vdev *vdev, u16 vector, u8 isr)
 		iovsim_fn_raise_irq_sync(vdev->fn, vector);
 }
 
+/*
+ * Function-level reset, first half, in the configuration write (raw
+ * locks only): nothing to do here.  The registers are under vdev->lock, a
+ * spinlock_t, and nothing reaches them meanwhile: the BARs no longer
+ * decode (Command is 0) and configuration writes are discarded until
+ * vdev_quiesce() has reset the device.
+ */
+static void vdev_flr(struct iovsim_fn *fn)
+{
+}
+
+/*
+ * Function-level reset, second half, from the host's work item: drop the
+ * PCI_CFG window accesses not yet done, finish a reset the driver asked
+ * for, then reset the device as a status write of 0 does, which stops
+ * every queue worker (and a net peer's delivery into our queues).
+ */
+static void vdev_quiesce(struct iovsim_fn *fn)
+{
+	struct iovsim_vdev *vdev = iovsim_fn_priv(fn);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&vdev->pci_cfg_lock, flags);
+	vdev->pci_cfg_len = 0;
+	vdev->pci_cfg_peek.len = 0;
+	vdev->pci_cfg_seq++;
+	raw_spin_unlock_irqrestore(&vdev->pci_cfg_lock, flags);
+	cancel_work_sync(&vdev->pci_cfg_work);
+	flush_work(&vdev->reset_work);
+	iovsim_vdev_reset(vdev);
+}
+
 static void vdev_release(struct iovsim_fn *fn)
 {
 	iovsim_vdev_free(iovsim_fn_priv(fn));
@@ -349,6 +392,8 @@ static const struct iovsim_fn_ops iovsim_vdev_fn_ops = {
 	.cfg_write	= vdev_cfg_write,
 	.bar_read	= vdev_bar_read,
 	.bar_write	= vdev_bar_write,
+	.reset		= vdev_flr,
+	.quiesce	= vdev_quiesce,
 	.release	= vdev_release,
 };
 

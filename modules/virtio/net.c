@@ -258,10 +258,14 @@ static int vnet_receive(struct iovsim_netport *port, const u8 *frame,
 	rx = &net->vdev->vqs[2 * pair];
 	mutex_lock_nested(&rx->lock, SINGLE_DEPTH_NESTING);
 	if (!rx->live || READ_ONCE(net->vdev->status) &
-	    VIRTIO_CONFIG_S_NEEDS_RESET)
+	    VIRTIO_CONFIG_S_NEEDS_RESET) {
 		ret = -ENETDOWN;	/* no driver: not counted */
-	else
+	} else if (iovsim_fn_dma_begin(net->vdev->fn)) {
+		ret = -ENETDOWN;	/* no bus mastering, as above */
+	} else {
 		ret = vnet_deliver(net, rx, frame, len);
+		iovsim_fn_dma_end(net->vdev->fn);
+	}
 	mutex_unlock(&rx->lock);
 	return ret;
 }

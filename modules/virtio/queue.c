@@ -27,6 +27,8 @@
 #include <linux/virtio_ring.h>
 #include <linux/workqueue.h>
 
+#include <iovsim/pcihost.h>
+
 #include "internal.h"
 
 struct workqueue_struct *iovsim_virtio_wq;
@@ -115,7 +117,15 @@ static void iovsim_vq_work(struct work_struct *work)
 	if (!vq->live ||
 	    READ_ONCE(vdev->status) & VIRTIO_CONFIG_S_NEEDS_RESET)
 		goto out;
+	/*
+	 * The ring and the buffers are driver memory: no bus mastering (Bus
+	 * Master Enable clear, not in D0, a function-level reset under way),
+	 * no processing.  The next notify queues the work again.
+	 */
+	if (iovsim_fn_dma_begin(vdev->fn))
+		goto out;
 	ret = vdev->ops->process(vq, IOVSIM_VIRTIO_BUDGET);
+	iovsim_fn_dma_end(vdev->fn);
 	if (ret < 0) {
 		mutex_unlock(&vq->lock);
 		iovsim_vdev_needs_reset(vdev, "bad ring or request", ret);

@@ -14,6 +14,15 @@
  * /sys/kernel/debug/iovsim_virtio/<pci address>/reset: write 1 to reset
  * the device under its running driver, as a suspend/resume cycle does
  * (the driver quiesces, the device is reset, the driver sets it up again).
+ * It exercises the drivers' suspend path, and has its races (below).
+ *
+ * A reset of the function by the PCI core (its sysfs reset, FLR) does not
+ * go that way: the virtio device is unregistered in reset_prepare, as if
+ * the function were removed, and a new one registered in reset_done.  The
+ * drivers' freeze and restore are written for system sleep, when no task
+ * runs: virtio_net's can have its transmit queue woken by a completion
+ * between stopping it and deleting the virtqueues, and transmit on freed
+ * ones.  Removal is the path every driver gets right under load.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -63,8 +72,24 @@ struct vpci_vq {
 };
 
 /**
- * struct vpci_dev - a bound iovsim virtio function
+ * struct vpci_virtio - one registration of a function's virtio device
  * @vdev: the virtio device
+ * @vp: its function; the virtio core calls the config ops only while
+ *	@vdev is registered, and @vp outlives that
+ *
+ * Freed by the release of @vdev, which may come after @vp is gone.
+ */
+struct vpci_virtio {
+	struct virtio_device vdev;
+	struct vpci_dev *vp;
+};
+
+/**
+ * struct vpci_dev - a bound iovsim virtio function
+ * @vv: its virtio device, NULL between reset_prepare and reset_done (or
+ *	after a reset_done that could not register one); changed under
+ *	@lock, with the device lock of @pdev held
+ * @lock: protects @vv for the debugfs reset, which takes a reference
  * @pdev: the PCI device
  * @fn: its iovsim function
  * @common: common configuration
@@ -82,7 +107,8 @@ struct vpci_vq {
  * @dir: debugfs directory
  */
 struct vpci_dev {
-	struct virtio_device vdev;
+	struct vpci_virtio *vv;
+	struct mutex lock;	/* see @lock above */
 	struct pci_dev *pdev;
 	struct iovsim_fn *fn;
 	struct vpci_region common;
@@ -102,7 +128,7 @@ struct vpci_dev {
 
 static struct vpci_dev *to_vpci(struct virtio_device *vdev)
 {
-	return container_of(vdev, struct vpci_dev, vdev);
+	return container_of(vdev, struct vpci_virtio, vdev)->vp;
 }
 
 static u8 c_read8(struct vpci_dev *vp, u32 off)
@@ -289,10 +315,11 @@ static void vpci_del_vqs(struct virtio_device *vdev)
 	c_write16(vp, VIRTIO_PCI_COMMON_MSIX, VIRTIO_MSI_NO_VECTOR);
 }
 
-static struct virtqueue *vpci_setup_vq(struct vpci_dev *vp,
+static struct virtqueue *vpci_setup_vq(struct virtio_device *vdev,
 				       unsigned int index,
 				       const struct iovsim_vq_info *qi)
 {
+	struct vpci_dev *vp = to_vpci(vdev);
 	struct vpci_vq *info = &vp->vqs[index];
 	u16 num, noff, vector = vp->shared ? 1 : index + 1;
 	struct virtqueue *vq;
@@ -309,7 +336,7 @@ static struct virtqueue *vpci_setup_vq(struct vpci_dev *vp,
 		return ERR_PTR(-EINVAL);
 	info->notify = vp->notify.off + noff * vp->notify_mult;
 
-	vq = vring_create_virtqueue(index, num, SMP_CACHE_BYTES, &vp->vdev,
+	vq = vring_create_virtqueue(index, num, SMP_CACHE_BYTES, vdev,
 				    true, true, qi->ctx, vpci_notify,
 				    qi->callback, qi->name);
 	if (!vq)
@@ -332,7 +359,7 @@ static struct virtqueue *vpci_setup_vq(struct vpci_dev *vp,
 	info->irq = iovsim_fn_irq(vp->fn, vector);
 	if (!vp->shared) {
 		snprintf(info->name, sizeof(info->name), "%s-%s",
-			 dev_name(&vp->vdev.dev), qi->name);
+			 dev_name(&vdev->dev), qi->name);
 		ret = request_irq(info->irq, vring_interrupt, 0, info->name,
 				  vq);
 		if (ret)
@@ -394,7 +421,7 @@ static int vpci_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 			vqs[i] = NULL;
 			continue;
 		}
-		vqs[i] = vpci_setup_vq(vp, index++, &qi);
+		vqs[i] = vpci_setup_vq(vdev, index++, &qi);
 		if (IS_ERR(vqs[i])) {
 			ret = PTR_ERR(vqs[i]);
 			vpci_del_vqs(vdev);
@@ -424,11 +451,12 @@ static const struct virtio_config_ops vpci_config_ops = {
 	.bus_name		= vpci_bus_name,
 };
 
+/* Requested only while @data's virtio device is registered. */
 static irqreturn_t vpci_config_irq(int irq, void *data)
 {
-	struct vpci_dev *vp = data;
+	struct vpci_virtio *vv = data;
 
-	virtio_config_changed(&vp->vdev);
+	virtio_config_changed(&vv->vdev);
 	return IRQ_HANDLED;
 }
 
@@ -510,13 +538,29 @@ static int vpci_debug_reset(void *data, u64 val)
 	struct vpci_dev *vp = data;
 	int ret;
 
+	struct vpci_virtio *vv;
+
 	if (val != 1)
 		return -EINVAL;
-	ret = virtio_device_freeze(&vp->vdev);
-	if (ret)
-		return ret;
-	dev_info(&vp->vdev.dev, "device reset through debugfs\n");
-	return virtio_device_restore(&vp->vdev);
+	mutex_lock(&vp->lock);
+	vv = vp->vv;
+	if (vv)
+		get_device(&vv->vdev.dev);
+	mutex_unlock(&vp->lock);
+	if (!vv)
+		return -ENODEV;
+	/* As the PM core: the device lock keeps its driver's probe away. */
+	device_lock(&vv->vdev.dev);
+	ret = -ENODEV;
+	if (device_is_registered(&vv->vdev.dev) && vv->vdev.dev.driver)
+		ret = virtio_device_freeze(&vv->vdev);
+	if (!ret) {
+		dev_info(&vv->vdev.dev, "device reset through debugfs\n");
+		ret = virtio_device_restore(&vv->vdev);
+	}
+	device_unlock(&vv->vdev.dev);
+	put_device(&vv->vdev.dev);
+	return ret;
 }
 #else
 static int vpci_debug_reset(void *data, u64 val)
@@ -528,12 +572,101 @@ DEFINE_DEBUGFS_ATTRIBUTE(vpci_reset_fops, NULL, vpci_debug_reset, "%llu\n");
 
 static void vpci_release(struct device *dev)
 {
-	struct virtio_device *vdev = dev_to_virtio(dev);
-	struct vpci_dev *vp = to_vpci(vdev);
-
-	kfree(vp->vqs);
-	kfree(vp);
+	kfree(container_of(dev_to_virtio(dev), struct vpci_virtio, vdev));
 }
+
+/*
+ * Register a virtio device for @vp: MSI-X Enable, the configuration
+ * interrupt, then the device, so its driver binds.  Process context, the
+ * device lock of the PCI device held (probe, reset_done).
+ */
+static int vpci_virtio_add(struct vpci_dev *vp)
+{
+	struct pci_dev *pdev = vp->pdev;
+	struct vpci_virtio *vv;
+	int ret;
+
+	device_lock_assert(&pdev->dev);
+	vv = kzalloc(sizeof(*vv), GFP_KERNEL);
+	if (!vv)
+		return -ENOMEM;
+	vv->vp = vp;
+	vv->vdev.id.vendor = pdev->subsystem_vendor;
+	vv->vdev.id.device = pdev->device - IOVSIM_VIRTIO_DEVICE_BASE;
+	vv->vdev.dev.parent = &pdev->dev;
+	vv->vdev.dev.release = vpci_release;
+	vv->vdev.config = &vpci_config_ops;
+
+	vpci_msix_enable(pdev, true);
+	ret = request_irq(vp->config_irq, vpci_config_irq, 0, vp->config_name,
+			  vv);
+	if (ret)
+		goto err_msix;
+	ret = register_virtio_device(&vv->vdev);
+	if (ret)
+		goto err_register;
+	mutex_lock(&vp->lock);
+	vp->vv = vv;
+	mutex_unlock(&vp->lock);
+	return 0;
+
+err_register:
+	free_irq(vp->config_irq, vv);
+	vpci_msix_enable(pdev, false);
+	put_device(&vv->vdev.dev);	/* frees vv */
+	return ret;
+err_msix:
+	vpci_msix_enable(pdev, false);
+	kfree(vv);
+	return ret;
+}
+
+/*
+ * Unregister @vp's virtio device, if it has one: its driver is removed
+ * (the virtqueues deleted, the device reset), then the interrupt and
+ * MSI-X Enable go.  Same context as vpci_virtio_add().
+ */
+static void vpci_virtio_del(struct vpci_dev *vp)
+{
+	struct vpci_virtio *vv = vp->vv;
+
+	device_lock_assert(&vp->pdev->dev);
+	if (!vv)
+		return;
+	mutex_lock(&vp->lock);
+	vp->vv = NULL;
+	mutex_unlock(&vp->lock);
+	get_device(&vv->vdev.dev);
+	unregister_virtio_device(&vv->vdev);
+	free_irq(vp->config_irq, vv);
+	vpci_msix_enable(vp->pdev, false);
+	put_device(&vv->vdev.dev);
+}
+
+/*
+ * A reset of the function through the PCI core (sysfs reset, FLR), with
+ * the device lock held: the virtio device goes before and a new one comes
+ * after, as for a removal and a probe (see the top of this file).  The
+ * network interface or disk of the old one disappears and a new one
+ * appears in its place.
+ */
+static void vpci_reset_prepare(struct pci_dev *pdev)
+{
+	vpci_virtio_del(pci_get_drvdata(pdev));
+}
+
+static void vpci_reset_done(struct pci_dev *pdev)
+{
+	int ret = vpci_virtio_add(pci_get_drvdata(pdev));
+
+	if (ret)
+		pci_err(pdev, "no virtio device after the reset: %d\n", ret);
+}
+
+static const struct pci_error_handlers vpci_err_handlers = {
+	.reset_prepare	= vpci_reset_prepare,
+	.reset_done	= vpci_reset_done,
+};
 
 static int vpci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
@@ -548,6 +681,7 @@ static int vpci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	vp = kzalloc(sizeof(*vp), GFP_KERNEL);
 	if (!vp)
 		return -ENOMEM;
+	mutex_init(&vp->lock);
 	vp->pdev = pdev;
 	vp->fn = fn;
 
@@ -578,42 +712,24 @@ static int vpci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto err_disable;
 	}
 
-	vpci_msix_enable(pdev, true);
 	vp->config_irq = iovsim_fn_irq(fn, 0);
 	snprintf(vp->config_name, sizeof(vp->config_name), "%s-config",
 		 pci_name(pdev));
-	ret = request_irq(vp->config_irq, vpci_config_irq, 0, vp->config_name,
-			  vp);
-	if (ret)
-		goto err_msix;
-
-	vp->vdev.id.vendor = pdev->subsystem_vendor;
-	vp->vdev.id.device = pdev->device - IOVSIM_VIRTIO_DEVICE_BASE;
-	vp->vdev.dev.parent = &pdev->dev;
-	vp->vdev.dev.release = vpci_release;
-	vp->vdev.config = &vpci_config_ops;
 	pci_set_drvdata(pdev, vp);
-
-	ret = register_virtio_device(&vp->vdev);
+	ret = vpci_virtio_add(vp);
 	if (ret)
-		goto err_register;
+		goto err_vqs;
 	vp->dir = debugfs_create_dir(pci_name(pdev), iovsim_virtio_debugfs);
 	debugfs_create_file_unsafe("reset", 0200, vp->dir, vp,
 				   &vpci_reset_fops);
 	return 0;
 
-err_register:
-	free_irq(vp->config_irq, vp);
-	vpci_msix_enable(pdev, false);
-	pci_disable_device(pdev);
-	put_device(&vp->vdev.dev);	/* frees vp */
-	return ret;
-err_msix:
-	vpci_msix_enable(pdev, false);
+err_vqs:
 	kfree(vp->vqs);
 err_disable:
 	pci_disable_device(pdev);
 err_free:
+	mutex_destroy(&vp->lock);
 	kfree(vp);
 	return ret;
 }
@@ -621,14 +737,13 @@ err_free:
 static void vpci_remove(struct pci_dev *pdev)
 {
 	struct vpci_dev *vp = pci_get_drvdata(pdev);
-	struct device *dev = get_device(&vp->vdev.dev);
 
 	debugfs_remove_recursive(vp->dir);
-	unregister_virtio_device(&vp->vdev);
-	free_irq(vp->config_irq, vp);
-	vpci_msix_enable(pdev, false);
+	vpci_virtio_del(vp);
 	pci_disable_device(pdev);
-	put_device(dev);
+	kfree(vp->vqs);
+	mutex_destroy(&vp->lock);
+	kfree(vp);
 }
 
 /*
@@ -654,6 +769,7 @@ static struct pci_driver vpci_driver = {
 	.id_table	= vpci_ids,
 	.probe		= vpci_probe,
 	.remove		= vpci_remove,
+	.err_handler	= &vpci_err_handlers,
 };
 
 /**
