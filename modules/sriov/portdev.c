@@ -140,7 +140,8 @@ static void portdev_tx_work(struct work_struct *work)
 
 /*
  * &iovsim_netport_ops.receive: a frame from the switch.  Process
- * context.
+ * context.  Up to the MTU with two VLAN tags: a VF's 802.1ad port VLAN
+ * goes outside the VF's own 802.1Q tag (Q-in-Q).
  */
 static int portdev_receive(struct iovsim_netport *port, const u8 *frame,
 			   unsigned int len, unsigned int hint)
@@ -150,7 +151,7 @@ static int portdev_receive(struct iovsim_netport *port, const u8 *frame,
 	struct net_device *dev = pd->dev;
 	struct sk_buff *skb;
 
-	if (!netif_running(dev) || len > dev->mtu + VLAN_ETH_HLEN) {
+	if (!netif_running(dev) || len > dev->mtu + VLAN_ETH_HLEN + VLAN_HLEN) {
 		atomic64_inc(&pd->rx_dropped);
 		return -ENETDOWN;
 	}

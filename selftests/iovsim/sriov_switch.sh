@@ -10,7 +10,8 @@
 # setting is proven on frames: a spoofed source is dropped and counted,
 # then passes with spoofchk off; port VLANs isolate VFs, are inserted
 # towards the PF (802.1Q and 802.1ad) and stripped towards the VF, and a
-# VF with a port VLAN cannot send tagged frames; link state disable drops
+# VF with an 802.1Q port VLAN cannot send tagged frames while an 802.1ad
+# one goes outside their own tag (Q-in-Q); link state disable drops
 # both ways; an untrusted VF cannot change its MAC, a trusted one can and
 # the switch follows; max_tx_rate holds a flood within 20% of the rate.
 # Disabling the VFs and unloading the module while a VF floods complete
@@ -24,7 +25,7 @@ sriov_setup pfs=1 total_vfs=4
 sriov_need_tools jq ethtool
 
 ktap_print_header
-ktap_set_plan 22
+ktap_set_plan 24
 
 pf=$(sriov_pfs)
 pfdev=$PCIDEVS/$pf
@@ -133,7 +134,7 @@ xfer 0 1 "$(mac 1)" 60 60 src=02:00:00:00:0e:99
 iovsim_check "spoofchk off: the same 60 frames arrive: $rx" test "$(good)" = 60
 ip link set "$pfnet" vf 0 spoofchk on
 
-# 11-16: port VLANs
+# 11-18: port VLANs, Q-in-Q
 ip link set "$pfnet" vf 0 vlan 10
 ip link set "$pfnet" vf 1 vlan 20
 xfer 0 1 "$(mac 1)" 50 0
@@ -161,10 +162,19 @@ xfer 0 pf "$pfmac" 60 60
 iovsim_check "vlan 20 qos 5 proto 802.1ad: 60 frames reach the PF tagged 0x88a8 VLAN 20: $rx" \
 	test "$(good)" = 60 -a "$(field tagged)" = 60 -a "$(field vid)" = 20 \
 	-a "$(field tpid)" = 0x88a8
+xfer 0 pf "$pfmac" 60 60 vlan=5
+iovsim_check "802.1ad Q-in-Q: 60 frames VF 0 tagged 802.1Q VLAN 5 reach the PF with the 0x88a8 VLAN 20 tag outside it: $rx" \
+	test "$(good)" = 60 -a "$(field tagged)" = 60 -a "$(field vid)" = 20 \
+	-a "$(field tpid)" = 0x88a8 -a "$(field inner)" = 60 -a "$(field ivid)" = 5
+ip link set "$pfnet" vf 1 vlan 20 proto 802.1ad
+xfer 0 1 "$(mac 1)" 60 60 vlan=5
+iovsim_check "and reach VF 1 (802.1ad VLAN 20 too) with only their own 802.1Q VLAN 5 tag: $rx" \
+	test "$(good)" = 60 -a "$(field tagged)" = 60 -a "$(field vid)" = 5 \
+	-a "$(field tpid)" = 0x8100 -a "$(field inner)" = 0
 ip link set "$pfnet" vf 0 vlan 0
 ip link set "$pfnet" vf 1 vlan 0
 
-# 17: link state disable: what is sent to the VF is dropped and counted
+# 19: link state disable: what is sent to the VF is dropped and counted
 # as the VF's (its device's link is down); what it would send stops at
 # its own driver, whose carrier is off
 ip link set "$pfnet" vf 1 state disable
@@ -177,7 +187,7 @@ iovsim_check "vf 1 state disable: 0 of 30 frames reach it ($a), vf1_rx_dropped +
 	test "$a" = 0 -a $(($(swstat 1 rx_dropped) - d1)) = 30 -a "$(good)" = 0
 ip link set "$pfnet" vf 1 state auto
 
-# 18-19: trust
+# 20-21: trust
 if ip -n b link set "${vfnet[1]}" address 02:00:00:00:0b:01 2>/dev/null; then
 	untrusted=accepted
 else
@@ -193,7 +203,7 @@ xfer 0 1 02:00:00:00:0b:01 40 40
 iovsim_check "trusted VF 1 takes 02:00:00:00:0b:01 ($(mac 1)): its frames pass spoofchk ($a of 40), frames to it arrive ($(good) of 40)" \
 	test "$(mac 1)" = 02:00:00:00:0b:01 -a "$a" = 40 -a "$(good)" = 40
 
-# 20: rate.  The limit is a quarter of what a 2 s flood from VF 0 gets
+# 22: rate.  The limit is a quarter of what a 2 s flood from VF 0 gets
 # through without one (TCG and debug kernels are slow, and only a flood
 # faster than the limit shows it), then a 3 s flood must get through at
 # the limit, within 20%.
@@ -214,7 +224,7 @@ iovsim_check "max_tx_rate $limit Mbit/s: VF 1 received $bytes bytes in $ms ms = 
 	test "$kbps" -ge $((limit * 800)) -a "$kbps" -le $((limit * 1200))
 ip link set "$pfnet" vf 0 max_tx_rate 0
 
-# 21-22: the VFs go away, then the module, while VF 0 floods VF 1
+# 23-24: the VFs go away, then the module, while VF 0 floods VF 1
 flood_bg() {
 	ip netns exec a "$IOVSIM_SELFTEST_DIR/virtio_frames" send \
 		"${vfnet[0]}" "$(mac 1)" 4000000 1514 ms=30000 dontwait \

@@ -22,7 +22,7 @@ SRIOV_BAR0=0x24
 sriov_setup pfs=2 total_vfs=8
 
 ktap_print_header
-ktap_set_plan 21
+ktap_set_plan 22
 
 mapfile -t pfs < <(sriov_pfs)
 pf=${pfs[0]:-none}
@@ -107,12 +107,34 @@ done
 iovsim_check "every VF has a virtio_net netdev, MACs consecutive (${macs[*]})" \
 	test "$ok" = 1 -a "${#macs[@]}" = 4
 
-# 8: NumVFs is locked while VF Enable is set
+# 8: every VF has a function-level reset (PCIe 9.3.7.2).  The PCI core
+# saves and restores its state around it; the transport replaces the
+# virtio device (a new virtio_net netdev), which keeps the VF's MAC.
+v0=${vfs[0]:-none}
+methods=$(cat "$PCIDEVS/$v0/reset_method" 2>/dev/null)
+pfnet=$(basename "$(echo "$pfdev"/net/*)")
+ip link set "$pfnet" vf 0 mac 02:00:00:00:0f:01
+n0=$(sriov_vf_netdev "$v0")
+i0=$(cat "/sys/class/net/${n0:-none}/ifindex" 2>/dev/null)
+got=$(write_errno "$PCIDEVS/$v0/reset" 1)
+for ((i = 0; i < 50; i++)); do
+	n=$(sriov_vf_netdev "$v0")
+	[ -n "$n" ] && break
+	sleep 0.1
+done
+i=$(cat "/sys/class/net/${n:-none}/ifindex" 2>/dev/null)
+mac=$(cat "/sys/class/net/${n:-none}/address" 2>/dev/null)
+iovsim_check "VF reset ($methods): $got, $n0 (index $i0) replaced by ${n:-nothing} (index ${i:-none}), MAC $mac (want the one the PF set, 02:00:00:00:0f:01), Bus Master $(setpci -s "$v0" COMMAND.w)" \
+	test "${methods%% *}" = flr -a "$got" = OK -a -n "$n" -a \
+	"${i:-$i0}" != "$i0" -a "$mac" = 02:00:00:00:0f:01 -a \
+	$((0x$(setpci -s "$v0" COMMAND.w) & 4)) = 4
+
+# 9: NumVFs is locked while VF Enable is set
 sriov_set_reg "$pf" $SRIOV_NUM_VF w 2
 iovsim_check "raw NumVFs write while VF Enable is set is ignored ($(sriov_reg "$pf" $SRIOV_NUM_VF w))" \
 	test "$(sriov_reg "$pf" $SRIOV_NUM_VF w)" = 0004
 
-# 9-11: bad sriov_numvfs writes change nothing
+# 10-12: bad sriov_numvfs writes change nothing
 got=$(write_errno "$pfdev/sriov_numvfs" 9)
 iovsim_check "sriov_numvfs <- 9 (above TotalVFs): $got, still 4 VFs" \
 	test "$got" = ERANGE -a "$(sriov_vfs "$pf" | wc -l)" = 4
@@ -122,14 +144,14 @@ iovsim_check "sriov_numvfs <- 'four': $got, still 4 VFs" \
 iovsim_expect_write_error "$pfdev/sriov_numvfs" 2 EBUSY \
 	"sriov_numvfs with 4 VFs enabled"
 
-# 12
+# 13
 echo 0 >"$pfdev/sriov_numvfs"
 left=$(ls -d "$PCIDEVS/$dom:$(printf %02x $((devfn + 1)))":* 2>/dev/null | wc -l)
 iovsim_check "sriov_numvfs <- 0: no virtfn link, $left functions on the VF bus, NumVFs $(sriov_reg "$pf" $SRIOV_NUM_VF w)" \
 	test "$(sriov_vfs "$pf" | wc -l)" = 0 -a "$left" = 0 -a \
 	"$(sriov_reg "$pf" $SRIOV_NUM_VF w)" = 0000
 
-# 13: the other PF's VFs are its own
+# 14: the other PF's VFs are its own
 echo 8 >"$PCIDEVS/$pf1/sriov_numvfs"
 mapfile -t vfs1 < <(sriov_vfs "$pf1")
 bus1=$(printf %02x $(((0x$(echo "$pf1" | cut -d: -f3 | cut -d. -f1) << 3) + 1)))
@@ -141,7 +163,7 @@ echo 0 >"$PCIDEVS/$pf1/sriov_numvfs"
 iovsim_check "the second PF enables all its 8 VFs on bus $bus1 (${#vfs1[@]})" \
 	test "$ok" = 1 -a "${#vfs1[@]}" = 8
 
-# 14: with sriov_drivers_autoprobe 0 the VFs stay unbound
+# 15: with sriov_drivers_autoprobe 0 the VFs stay unbound
 echo 0 >"$pfdev/sriov_drivers_autoprobe"
 echo 2 >"$pfdev/sriov_numvfs"
 mapfile -t vfs < <(sriov_vfs "$pf")
@@ -149,7 +171,7 @@ v0=${vfs[0]:-none}
 iovsim_check "autoprobe 0: 2 VFs, unbound (driver_override $(cat "$PCIDEVS/$v0/driver_override" 2>/dev/null))" \
 	test "${#vfs[@]}" = 2 -a ! -e "$PCIDEVS/$v0/driver" -a ! -e "$PCIDEVS/${vfs[1]:-none}/driver"
 
-# 15: a VF answers only while VF Enable is set (VFs are not bound here),
+# 16: a VF answers only while VF Enable is set (VFs are not bound here),
 # and clearing VF Enable resets it (the reset ends before it answers)
 wait_class() {
 	local i
@@ -172,7 +194,7 @@ iovsim_check "VF class with VF Enable clear $off, set again $on; its command $be
 	test "$off" = ffff -a "$on" = 0200 -a $((0x$ctrl & 9)) = 9 -a \
 	"$before" = 0004 -a "$after" = 0000
 
-# 16: and only while its number is below NumVFs
+# 17: and only while its number is below NumVFs
 v1=${vfs[1]:-none}
 sriov_set_reg "$pf" $SRIOV_CTRL w 0
 sriov_set_reg "$pf" $SRIOV_NUM_VF w 1
@@ -187,7 +209,7 @@ two=$(setpci -s "$v1" CLASS_DEVICE.w)
 iovsim_check "VF 1 class with NumVFs 1: $one, with NumVFs 2: $two" \
 	test "$one" = ffff -a "$two" = 0200
 
-# 17: as the PCI core wants it for a VF with autoprobe 0: driver_override
+# 18: as the PCI core wants it for a VF with autoprobe 0: driver_override
 echo iovsim_virtio >"$PCIDEVS/$v0/driver_override"
 echo "$v0" >/sys/bus/pci/drivers_probe
 vfs=("$v0")
@@ -196,7 +218,7 @@ iovsim_check "binding it by hand (driver_override, drivers_probe) gives it a net
 echo 0 >"$pfdev/sriov_numvfs"
 echo 1 >"$pfdev/sriov_drivers_autoprobe"
 
-# 18-19: System Page Size: one supported size, and VF BARs follow it
+# 19-20: System Page Size: one supported size, and VF BARs follow it
 sriov_set_reg "$pf" $SRIOV_SYS_PGSIZE l 3
 got=$(sriov_reg "$pf" $SRIOV_SYS_PGSIZE l)
 iovsim_check "System Page Size <- 3 (two sizes) keeps $got" \
@@ -214,7 +236,7 @@ iovsim_check "VF BAR 0 sizes to 16 KiB with 4 KiB pages ($size4k), 64 KiB with 6
 	test "$size4k" = ffffc004 -a "$size64k" = ffff0004 -a \
 	"$(sriov_reg "$pf" $SRIOV_BAR0 l)" = "$bar"
 
-# 20: unbinding the PF driver takes the VFs away
+# 21: unbinding the PF driver takes the VFs away
 echo 3 >"$pfdev/sriov_numvfs"
 echo "$pf" >/sys/bus/pci/drivers/iovsim_sriov/unbind
 n=$(sriov_vfs "$pf" | wc -l)
@@ -223,7 +245,7 @@ iovsim_check "PF unbound with 3 VFs: $n VFs left, VF Enable $(sriov_reg "$pf" $S
 	test "$n" = 0 -a "$(cat "$pfdev/sriov_numvfs")" = 0 -a \
 	$((0x$(sriov_reg "$pf" $SRIOV_CTRL w) & 1)) = 0
 
-# 21: unloading the module with VFs enabled
+# 22: unloading the module with VFs enabled
 echo 2 >"$pfdev/sriov_numvfs"
 echo 2 >"$PCIDEVS/$pf1/sriov_numvfs"
 iovsim_unload iovsim_sriov

@@ -26,7 +26,10 @@
  *	seen before; sockdrop is what the socket dropped
  *	(PACKET_STATISTICS); tagged counts good frames that arrived with a
  *	VLAN tag (PACKET_AUXDATA), V and P the VLAN ID and protocol of the
- *	last of them (-1 and 0x0000: none).
+ *	last of them (-1 and 0x0000: none).  Then "inner I ivid IV": I
+ *	good frames carried a second, inner 802.1Q tag in their data (an
+ *	802.1ad frame whose outer tag is the one above: Q-in-Q), IV the
+ *	VLAN ID of the last one.
  *
  * Frame layout after the Ethernet header (EtherType 0x88b5, local
  * experimental): magic "IOVF", sequence number, frame length, checksum
@@ -264,9 +267,10 @@ static int do_send(int argc, char **argv)
 
 static int do_recv(int argc, char **argv)
 {
-	static __u8 frame[MAX_FRAME + 1];
+	static __u8 frame[MAX_FRAME + TAG_LEN + 1];
 	unsigned long count, idle, first, good = 0, dup = 0, bad = 0;
-	unsigned long bcast = 0, tagged = 0;
+	unsigned long bcast = 0, tagged = 0, inner = 0;
+	long ivid = -1, this_ivid;
 	unsigned long maxlen = 0;
 	long vid = -1;
 	unsigned int tpid = 0;
@@ -333,9 +337,23 @@ static int do_recv(int argc, char **argv)
 			if (c->cmsg_level == SOL_PACKET &&
 			    c->cmsg_type == PACKET_AUXDATA)
 				aux = (struct tpacket_auxdata *)CMSG_DATA(c);
-		if (from.sll_pkttype == PACKET_OUTGOING ||
-		    from.sll_protocol != htons(PROTO))
+		if (from.sll_pkttype == PACKET_OUTGOING)
 			continue;
+		/*
+		 * Q-in-Q: the stack took the outer tag off (aux) and the
+		 * inner 802.1Q one is still in the data; take it out too.
+		 */
+		this_ivid = -1;
+		if (from.sll_protocol == htons(ETH_P_8021Q) &&
+		    n >= HDR_LEN + TAG_LEN && n <= MAX_FRAME + TAG_LEN && frame[16] == PROTO >> 8 &&
+		    frame[17] == (PROTO & 0xff)) {
+			this_ivid = ((frame[14] << 8) | frame[15]) & 0xfff;
+			memmove(frame + 12, frame + 12 + TAG_LEN,
+				n - 12 - TAG_LEN);
+			n -= TAG_LEN;
+		} else if (from.sll_protocol != htons(PROTO)) {
+			continue;
+		}
 		last = now_ms();
 		if ((size_t)n > maxlen)
 			maxlen = n;
@@ -358,6 +376,10 @@ static int do_recv(int argc, char **argv)
 		}
 		seen[seq] = 1;
 		good++;
+		if (this_ivid >= 0) {
+			inner++;
+			ivid = this_ivid;
+		}
 		if (aux && aux->tp_status & TP_STATUS_VLAN_VALID) {
 			tagged++;
 			vid = aux->tp_vlan_tci & 0xfff;
@@ -370,7 +392,8 @@ static int do_recv(int argc, char **argv)
 		die("PACKET_STATISTICS");
 	printf("good %lu dup %lu bad %lu sockdrop %u bcast %lu maxlen %lu ",
 	       good, dup, bad, st.tp_drops, bcast, maxlen);
-	printf("tagged %lu vid %ld tpid 0x%04x\n", tagged, vid, tpid);
+	printf("tagged %lu vid %ld tpid 0x%04x inner %lu ivid %ld\n", tagged,
+	       vid, tpid, inner, ivid);
 	return 0;
 }
 
