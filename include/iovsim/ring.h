@@ -200,6 +200,33 @@ int iovsim_ring_init(struct iovsim_ring *ring, const struct iovsim_dma *dma,
 		     const struct iovsim_ring_config *cfg);
 
 /**
+ * iovsim_ring_setup() - iovsim_ring_init() without the DMA check
+ * @ring: the ring
+ * @dma: DMA context of the driver's memory; must outlive @ring
+ * @cfg: the queue's configuration
+ *
+ * Checks the size and the alignment of each area only, so it never calls
+ * into @dma: for a caller in atomic context whose DMA context sleeps (a
+ * VFIO one), which calls iovsim_ring_check() later, from process context,
+ * before it uses the ring.  Any context.
+ *
+ * Return: 0 or -EINVAL for a bad size or alignment.
+ */
+int iovsim_ring_setup(struct iovsim_ring *ring, const struct iovsim_dma *dma,
+		      const struct iovsim_ring_config *cfg);
+
+/**
+ * iovsim_ring_check() - does the DMA context cover every area of a ring
+ * @ring: a ring iovsim_ring_setup() set up
+ *
+ * Context: as the DMA context's check (process context for VFIO).
+ *
+ * Return: 0, -EOVERFLOW or -EFAULT for an area the DMA context does not
+ * cover.
+ */
+int iovsim_ring_check(const struct iovsim_ring *ring);
+
+/**
  * iovsim_ring_get_chain() - fetch the next available chain
  * @ring: the ring
  * @chain: @chain->segs and @chain->max_segs set by the caller; filled in

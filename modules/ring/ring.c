@@ -33,12 +33,9 @@ void iovsim_ring_area_sizes(enum iovsim_ring_layout layout, u32 size,
 }
 EXPORT_SYMBOL_GPL(iovsim_ring_area_sizes);
 
-static int iovsim_ring_check_config(const struct iovsim_dma *dma,
-				    const struct iovsim_ring_config *cfg)
+static int iovsim_ring_check_layout(const struct iovsim_ring_config *cfg)
 {
-	u64 desc, driver, device;
 	u64 driver_align, device_align;
-	int ret;
 
 	if (!cfg->size || cfg->size > IOVSIM_RING_MAX_SIZE)
 		return -EINVAL;
@@ -57,22 +54,15 @@ static int iovsim_ring_check_config(const struct iovsim_dma *dma,
 	    cfg->driver_addr % driver_align ||
 	    cfg->device_addr % device_align)
 		return -EINVAL;
-
-	iovsim_ring_area_sizes(cfg->layout, cfg->size, &desc, &driver, &device);
-	ret = iovsim_dma_check(dma, cfg->desc_addr, desc);
-	if (!ret)
-		ret = iovsim_dma_check(dma, cfg->driver_addr, driver);
-	if (!ret)
-		ret = iovsim_dma_check(dma, cfg->device_addr, device);
-	return ret;
+	return 0;
 }
 
-int iovsim_ring_init(struct iovsim_ring *ring, const struct iovsim_dma *dma,
-		     const struct iovsim_ring_config *cfg)
+int iovsim_ring_setup(struct iovsim_ring *ring, const struct iovsim_dma *dma,
+		      const struct iovsim_ring_config *cfg)
 {
 	int ret;
 
-	ret = iovsim_ring_check_config(dma, cfg);
+	ret = iovsim_ring_check_layout(cfg);
 	if (ret)
 		return ret;
 
@@ -86,6 +76,37 @@ int iovsim_ring_init(struct iovsim_ring *ring, const struct iovsim_dma *dma,
 		ring->packed.used_wrap = true;
 	}
 	return 0;
+}
+EXPORT_SYMBOL_GPL(iovsim_ring_setup);
+
+int iovsim_ring_check(const struct iovsim_ring *ring)
+{
+	const struct iovsim_ring_config *cfg = &ring->cfg;
+	u64 desc, driver, device;
+	int ret;
+
+	iovsim_ring_area_sizes(cfg->layout, cfg->size, &desc, &driver, &device);
+	ret = iovsim_dma_check(ring->dma, cfg->desc_addr, desc);
+	if (!ret)
+		ret = iovsim_dma_check(ring->dma, cfg->driver_addr, driver);
+	if (!ret)
+		ret = iovsim_dma_check(ring->dma, cfg->device_addr, device);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(iovsim_ring_check);
+
+int iovsim_ring_init(struct iovsim_ring *ring, const struct iovsim_dma *dma,
+		     const struct iovsim_ring_config *cfg)
+{
+	struct iovsim_ring tmp;
+	int ret;
+
+	ret = iovsim_ring_setup(&tmp, dma, cfg);
+	if (!ret)
+		ret = iovsim_ring_check(&tmp);
+	if (!ret)
+		*ring = tmp;
+	return ret;
 }
 EXPORT_SYMBOL_GPL(iovsim_ring_init);
 
