@@ -20,6 +20,7 @@ struct config_item;
 struct configfs_attribute;
 struct module;
 struct pci_dev;
+struct iovsim_dma;
 struct iovsim_fn;
 struct iovsim_model_cfs;
 
@@ -57,6 +58,11 @@ struct iovsim_model_cfs;
  *	what was raised meanwhile.  Optional.
  * @release: the last reference to the function is gone: free the model's
  *	private data.  Process context.  Optional.
+ * @dma_context: the model reaches the driver's memory only through the
+ *	context iovsim_fn_dma() returns when it is not NULL, so a
+ *	passthrough driver may give it one (iovsim_fn_set_dma()).  A model
+ *	without it would DMA to host physical addresses whatever the user
+ *	wrote: iovsim_fn_set_dma() refuses it, and so must passthrough.
  *
  * Context of @cfg_write and @reset: they are called from the config
  * write accessor (pci_ops), with the function's configuration space
@@ -82,6 +88,7 @@ struct iovsim_fn_ops {
 	void (*reset)(struct iovsim_fn *fn);
 	void (*quiesce)(struct iovsim_fn *fn);
 	void (*release)(struct iovsim_fn *fn);
+	bool dma_context;
 };
 
 /* Function lifecycle (models) */
@@ -146,6 +153,11 @@ void iovsim_fn_raise_irq_sync(struct iovsim_fn *fn, unsigned int vector);
 int iovsim_fn_dma_begin(struct iovsim_fn *fn);
 void iovsim_fn_dma_end(struct iovsim_fn *fn);
 unsigned long iovsim_fn_dma_refused(struct iovsim_fn *fn);
+const struct iovsim_dma *iovsim_fn_dma(struct iovsim_fn *fn);
+
+/* Passthrough drivers */
+int iovsim_fn_set_dma(struct iovsim_fn *fn, const struct iovsim_dma *dma);
+void iovsim_fn_wait_reset(struct iovsim_fn *fn);
 
 /* In-host drivers */
 struct iovsim_fn *iovsim_fn_from_pci_dev(struct pci_dev *pdev);

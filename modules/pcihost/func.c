@@ -430,3 +430,55 @@ unsigned long iovsim_fn_dma_refused(struct iovsim_fn *fn)
 	return atomic_long_read(&fn->dma_refused);
 }
 EXPORT_SYMBOL_GPL(iovsim_fn_dma_refused);
+
+/**
+ * iovsim_fn_set_dma() - give a function's DMA to another context
+ * @fn: the function, quiesced: no ring of its model live (a passthrough
+ *	driver calls this right after a function-level reset)
+ * @dma: the context the model must reach memory through from now on (the
+ *	VFIO container of a passthrough user), or NULL for the model's own
+ *
+ * Models take the context when their driver starts a queue
+ * (iovsim_fn_dma()), so a change reaches the next queue started.  The
+ * caller keeps @dma alive until it has set NULL again and quiesced the
+ * function once more.  Any context.
+ *
+ * Return: 0, or -EOPNOTSUPP when the model does not take a DMA context
+ * (&iovsim_fn_ops.dma_context): such a function cannot be passed through.
+ */
+int iovsim_fn_set_dma(struct iovsim_fn *fn, const struct iovsim_dma *dma)
+{
+	if (!fn->ops->dma_context)
+		return -EOPNOTSUPP;
+	WRITE_ONCE(fn->dma, dma);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_set_dma);
+
+/**
+ * iovsim_fn_wait_reset() - wait for a function-level reset to be over
+ * @fn: the function
+ *
+ * Returns once a reset under way, if any, has quiesced the model, drained
+ * its DMA and dropped its raises, even if whoever started the reset gave
+ * up waiting for the function (pcie_flr() times out).  Process context;
+ * may wait as long as the model's quiesce.
+ */
+void iovsim_fn_wait_reset(struct iovsim_fn *fn)
+{
+	flush_work(&fn->reset_work);
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_wait_reset);
+
+/**
+ * iovsim_fn_dma() - the DMA context a function's model must use
+ * @fn: the function
+ *
+ * Return: the context iovsim_fn_set_dma() gave, or NULL for the model's
+ * own.  Any context.
+ */
+const struct iovsim_dma *iovsim_fn_dma(struct iovsim_fn *fn)
+{
+	return READ_ONCE(fn->dma);
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_dma);

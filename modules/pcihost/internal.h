@@ -95,6 +95,8 @@ struct iovsim_cfg {
  * @dma_active: DMA transfers of the model under way (iovsim_fn_dma_begin())
  * @dma_refused: DMA transfers refused because the function may not
  *	master the bus
+ * @dma: DMA context a passthrough driver gave the model
+ *	(iovsim_fn_set_dma()), NULL for the model's own
  * @sriov_cap: PF: offset of its SR-IOV extended capability, else 0
  * @total_vfs: PF: TotalVFs, the length of @vfs
  * @vfs: PF: its VFs by index, each holding a reference the PF owns while
@@ -143,6 +145,7 @@ struct iovsim_fn {
 	struct work_struct reset_work;
 	atomic_t dma_active;
 	atomic_long_t dma_refused;
+	const struct iovsim_dma *dma;
 
 	unsigned int sriov_cap;
 	unsigned int total_vfs;

@@ -70,6 +70,10 @@ struct iovsim_vq;
  * @driver: driver area address
  * @device: device area address
  * @live: the ring is set up and the device may use it
+ * @unchecked: @ring was set up without checking that its DMA context
+ *	covers it (a passthrough user's context, which sleeps, and @ring is
+ *	started under &iovsim_vdev.lock): the worker checks it first, and
+ *	nothing else uses it until then.  Under @lock once @live.
  * @lock: serializes every use of @ring (the queue's worker, and other
  *	queues delivering into it, as a net peer's TX does)
  * @ring: device side of the ring
@@ -92,6 +96,7 @@ struct iovsim_vq {
 	u64 driver;
 	u64 device;
 	bool live;
+	bool unchecked;
 	struct mutex lock;	/* protects ring, segs and backend data */
 	struct iovsim_ring ring;
 	struct iovsim_ring_seg *segs;

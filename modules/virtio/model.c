@@ -395,6 +395,7 @@ static const struct iovsim_fn_ops iovsim_vdev_fn_ops = {
 	.reset		= vdev_flr,
 	.quiesce	= vdev_quiesce,
 	.release	= vdev_release,
+	.dma_context	= true,	/* the queues take iovsim_fn_dma() */
 };
 
 /* Add one virtio_pci_cap; @extra is the trailing dword, if @has_extra. */

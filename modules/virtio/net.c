@@ -257,9 +257,9 @@ static int vnet_receive(struct iovsim_netport *port, const u8 *frame,
 	pair = hint % max(READ_ONCE(net->curr_pairs), 1U);
 	rx = &net->vdev->vqs[2 * pair];
 	mutex_lock_nested(&rx->lock, SINGLE_DEPTH_NESTING);
-	if (!rx->live || READ_ONCE(net->vdev->status) &
+	if (!rx->live || rx->unchecked || READ_ONCE(net->vdev->status) &
 	    VIRTIO_CONFIG_S_NEEDS_RESET) {
-		ret = -ENETDOWN;	/* no driver: not counted */
+		ret = -ENETDOWN;	/* no driver yet: not counted */
 	} else if (iovsim_fn_dma_begin(net->vdev->fn)) {
 		ret = -ENETDOWN;	/* no bus mastering, as above */
 	} else {

@@ -117,6 +117,15 @@ static void iovsim_vq_work(struct work_struct *work)
 	if (!vq->live ||
 	    READ_ONCE(vdev->status) & VIRTIO_CONFIG_S_NEEDS_RESET)
 		goto out;
+	if (vq->unchecked) {
+		ret = iovsim_ring_check(&vq->ring);
+		if (ret) {
+			mutex_unlock(&vq->lock);
+			iovsim_vdev_needs_reset(vdev, "bad queue setup", ret);
+			return;
+		}
+		vq->unchecked = false;
+	}
 	/*
 	 * The ring and the buffers are driver memory: no bus mastering (Bus
 	 * Master Enable clear, not in D0, a function-level reset under way),
@@ -212,11 +221,20 @@ int iovsim_vq_start(struct iovsim_vq *vq)
 		.event_idx = iovsim_vdev_has(vdev, VIRTIO_RING_F_EVENT_IDX),
 		.indirect = iovsim_vdev_has(vdev, VIRTIO_RING_F_INDIRECT_DESC),
 	};
+	const struct iovsim_dma *dma = iovsim_fn_dma(vdev->fn);
 	int ret;
 
 	if (!vq->enabled)
 		return 0;
-	ret = iovsim_ring_init(&vq->ring, &vdev->dma, &cfg);
+	/*
+	 * A passthrough user's DMA context (iovsim_fn_set_dma()) sleeps in
+	 * its check, and this runs under vdev->lock: the worker checks.
+	 */
+	vq->unchecked = !!dma;
+	if (dma)
+		ret = iovsim_ring_setup(&vq->ring, dma, &cfg);
+	else
+		ret = iovsim_ring_init(&vq->ring, &vdev->dma, &cfg);
 	if (ret)
 		return ret;
 	/* pairs with the worker's lock: the ring is set up before live */
