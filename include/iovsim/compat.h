@@ -16,6 +16,7 @@
 #include <linux/virtio_config.h>
 #include <net/devlink.h>
 #include <linux/vfio.h>
+#include <linux/eventfd.h>
 
 /*
  * The target kernel's version: LINUX_VERSION_CODE, spelled so that the
@@ -121,6 +122,19 @@ static inline void iovsim_vfio_release_free(struct vfio_device *vdev)
 static inline void iovsim_vfio_release_free(struct vfio_device *vdev)
 {
 	vfio_free_device(vdev);
+}
+#endif
+
+/* eventfd_signal() lost its count argument in 6.8: add one. */
+#if KERNEL_VERSION(6, 8, 0) <= IOVSIM_KERNEL
+static inline void iovsim_eventfd_signal(struct eventfd_ctx *ctx)
+{
+	eventfd_signal(ctx);
+}
+#else
+static inline void iovsim_eventfd_signal(struct eventfd_ctx *ctx)
+{
+	eventfd_signal(ctx, 1);
 }
 #endif
 
