@@ -210,12 +210,13 @@ for ((i = 0; i < 300 && inflight == 0; i++)); do
 	sleep 0.1
 	inflight=$(awk '{ print $1 + $2 }' "/sys/block/$disk/inflight")
 done
+dmesg_mark
 echo "$addr" >/sys/bus/pci/drivers/iovsim_virtio/unbind
 wait "$fiopid"
 fiopid=
 iovsim_check "unbind with $inflight requests of fio in flight: fio ended, the disk is gone" \
 	eval '[ "$inflight" -gt 0 ] && [ ! -e "/sys/block/$disk" ] &&
-		! grep -q "device needs reset" <(dmesg | tail -n 50)'
+		! dmesg_since | grep -q "device needs reset"'
 echo "$addr" >/sys/bus/pci/drivers/iovsim_virtio/bind
 # The disk that stays: a kernel that probes each driver twice
 # (DEBUG_TEST_DRIVER_REMOVE) shows and removes other names first.
