@@ -26,6 +26,7 @@ static int __init iovsim_mdev_init(void)
 	ret = iovsim_mdev_pci_init();
 	if (ret)
 		goto err_mdev;
+	pr_info("loaded\n");
 	return 0;
 
 err_mdev:
@@ -37,6 +38,7 @@ static void __exit iovsim_mdev_exit(void)
 {
 	iovsim_mdev_pci_exit();
 	mdev_unregister_driver(&iovsim_mdev_driver);
+	pr_info("unloaded\n");
 }
 
 module_init(iovsim_mdev_init);

@@ -70,7 +70,7 @@ frames() {
 	out=$(tail -n 1 /tmp/vnc.$$)
 	rm -f /tmp/vnc.$$
 	echo "# $out"
-	[ "$out" = "good 100 dup 0 bad 0 sockdrop 0 bcast 0 maxlen 1514 tagged 0 vid -1 tpid 0x0000" ]
+	[ "$out" = "good 100 dup 0 bad 0 sockdrop 0 bcast 0 maxlen 1514 tagged 0 vid -1 tpid 0x0000 inner 0 ivid -1" ]
 }
 iovsim_check "frames cleft -> cright" frames "$if0" "$if1" 52:54:00:cc:00:12
 iovsim_check "frames cright -> cleft" frames "$if1" "$if0" 52:54:00:cc:00:11
