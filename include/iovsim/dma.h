@@ -40,6 +40,11 @@ struct vfio_device;
  *	common helpers then move the bytes through @rw (without @rw they
  *	fail with -EFAULT).  Return 0 or -EFAULT.  Same range guarantees as
  *	@map.  A backend with @rw must have a @check.
+ * @rw16: optional @rw of one naturally aligned 2-byte range, a ring index
+ *	or flags field, as one single-copy atomic load or store; used by
+ *	iovsim_dma_read_le16() and iovsim_dma_write_le16() where @map
+ *	returned -EOPNOTSUPP.  Without it those fail with -EFAULT there: a
+ *	byte-wise copy could see half of a driver's update.
  *
  * The callbacks may be called concurrently on one context from any
  * number of threads.  Those of the in-host and plain-memory backends
@@ -55,6 +60,8 @@ struct iovsim_dma_ops {
 	int (*check)(const struct iovsim_dma *dma, u64 addr, u64 len);
 	int (*rw)(const struct iovsim_dma *dma, u64 addr, void *buf,
 		  size_t len, bool write);
+	int (*rw16)(const struct iovsim_dma *dma, u64 addr, __le16 *val,
+		    bool write);
 };
 
 /**
@@ -144,8 +151,10 @@ struct iovsim_dma_vfio_stats {
  * use and kept in a small per-context cache (evicted round robin); when
  * a page cannot be pinned (no CAP_IPC_LOCK and RLIMIT_MEMLOCK reached, a
  * read-only mapping written to, a range user space unmapped before...)
- * the access falls back to vfio_dma_rw().  IOVAs not mapped in the
- * container fail with -EFAULT.
+ * the access falls back to vfio_dma_rw(), except a 2-byte ring index or
+ * flags access (iovsim_dma_read_le16(), iovsim_dma_write_le16()), which
+ * fails with -EFAULT there rather than be copied byte by byte.  IOVAs not
+ * mapped in the container fail with -EFAULT.
  *
  * Caller context: the accessors of a VFIO context sleep, and VFIO serves
  * them only from the process that mapped the IOVAs or from a kernel
@@ -190,9 +199,11 @@ void iovsim_dma_release_vfio(struct iovsim_dma *dma);
  * device_list_lock there): it unpins every cached page of the range, as
  * VFIO requires before the unmap can complete, and marks the range so
  * that it is never pinned again while the context is open; accesses to
- * it use vfio_dma_rw() from then on (and fail once the unmap completed).
- * A pin being made concurrently is undone by its owner.  Does nothing on
- * a closed context.  An access already in flight keeps its page alive
+ * it use vfio_dma_rw() from then on (and fail once the unmap completed;
+ * 2-byte index accesses fail at once).  Pins being made concurrently are
+ * undone by their owners before it returns, so VFIO's recheck after the
+ * notification finds none.  Unpins nothing on a closed context (but
+ * still waits for iovsim_dma_fini_vfio()'s).  An access already in flight keeps its page alive
  * until it ends (its data then goes to memory no longer mapped at that
  * IOVA, as a real device's DMA racing an unmap would).  May sleep.
  */

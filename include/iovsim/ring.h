@@ -31,6 +31,7 @@
  *  -EPROTO     a readable (device-read) buffer after a writable one
  *  -EILSEQ     a packed chain continues into a descriptor that is not
  *              available
+ *  -EFBIG      a chain's buffers add up to more than its @max_len bytes
  *
  * Errors caused by the device model itself (they do not break the ring):
  *
@@ -97,6 +98,11 @@ struct iovsim_ring_seg {
  *	device reads come first, then the @nr_writable buffers it writes
  * @max_segs: number of entries in @segs; IOVSIM_RING_MAX_SIZE is always
  *	enough
+ * @max_len: most bytes the device accepts in one chain, readable and
+ *	writable together, or 0 for no limit.  Each buffer is checked
+ *	against the DMA context page by page, which for the VFIO backend
+ *	means a pin per page: a device model serving an untrusted driver
+ *	sets it, or one chain of 4 GiB buffers costs millions of pins.
  * @nr_readable: driver-to-device buffers
  * @nr_writable: device-to-driver buffers
  * @readable_len: total bytes of the readable buffers
@@ -105,12 +111,13 @@ struct iovsim_ring_seg {
  * @nr_descs: descriptors the chain occupies in the descriptor area (an
  *	indirect table counts as one)
  *
- * The caller sets @segs and @max_segs; iovsim_ring_get_chain() fills in
- * the rest.  The chain must be passed unchanged to iovsim_ring_complete().
+ * The caller sets @segs, @max_segs and @max_len; iovsim_ring_get_chain()
+ * fills in the rest.  The chain must be passed unchanged to iovsim_ring_complete().
  */
 struct iovsim_ring_chain {
 	struct iovsim_ring_seg *segs;
 	u32 max_segs;
+	u64 max_len;
 	u32 nr_readable;
 	u32 nr_writable;
 	u64 readable_len;

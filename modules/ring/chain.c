@@ -44,6 +44,10 @@ int iovsim_chain_add(const struct iovsim_ring *ring,
 		return -E2BIG;
 	if (nr >= chain->max_segs)
 		return -ENOBUFS;
+	/* Before the check: its cost grows with @len. */
+	if (chain->max_len &&
+	    len > chain->max_len - chain->readable_len - chain->writable_len)
+		return -EFBIG;
 	ret = iovsim_dma_check(ring->dma, addr, len);
 	if (ret)
 		return ret;
@@ -73,6 +77,9 @@ int iovsim_chain_check_indirect(const struct iovsim_ring *ring, u64 addr,
 		return -EBADMSG;
 	if (!len || len % sizeof(struct iovsim_split_desc))
 		return -EBADMSG;
+	/* Before the check, whose cost grows with @len: no chain is longer. */
+	if (len / sizeof(struct iovsim_split_desc) > ring->cfg.size)
+		return -E2BIG;
 	ret = iovsim_dma_range_ok(addr, len);
 	if (ret)
 		return ret;

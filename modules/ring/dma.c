@@ -182,8 +182,9 @@ int iovsim_dma_read_le16(const struct iovsim_dma *dma, u64 addr, u16 *val)
 		return ret;
 	ret = iovsim_dma_map(dma, addr, sizeof(__le16), &ptr, &n);
 	if (ret == -EOPNOTSUPP) {
-		/* Not single-copy atomic: @rw's copy is the backend's. */
-		ret = iovsim_dma_rw(dma, addr, &raw, sizeof(raw), false);
+		if (!dma->ops->rw16)
+			return -EFAULT;
+		ret = dma->ops->rw16(dma, addr, &raw, false);
 		if (!ret)
 			*val = le16_to_cpu(raw);
 		return ret;
@@ -214,8 +215,10 @@ int iovsim_dma_write_le16(const struct iovsim_dma *dma, u64 addr, u16 val)
 		return ret;
 	ret = iovsim_dma_map(dma, addr, sizeof(__le16), &ptr, &n);
 	if (ret == -EOPNOTSUPP) {
+		if (!dma->ops->rw16)
+			return -EFAULT;
 		raw = cpu_to_le16(val);
-		return iovsim_dma_rw(dma, addr, &raw, sizeof(raw), true);
+		return dma->ops->rw16(dma, addr, &raw, true);
 	}
 	if (ret)
 		return ret;

@@ -289,10 +289,18 @@ static int iovsim_dma_host_rw(const struct iovsim_dma *dma, u64 addr,
 	return iovsim_dma_host_walk(addr, len, iovsim_dma_host_copy_page, &c);
 }
 
+/* iovsim_dma_host_load() and _store() move an aligned u16 in one access. */
+static int iovsim_dma_host_rw16(const struct iovsim_dma *dma, u64 addr,
+				__le16 *val, bool write)
+{
+	return iovsim_dma_host_rw(dma, addr, val, sizeof(*val), write);
+}
+
 static const struct iovsim_dma_ops iovsim_dma_host_ops = {
 	.map = iovsim_dma_host_map,
 	.check = iovsim_dma_host_check,
 	.rw = iovsim_dma_host_rw,
+	.rw16 = iovsim_dma_host_rw16,
 };
 
 void iovsim_dma_init_host(struct iovsim_dma *dma)

@@ -20,11 +20,26 @@
  *
  * Unmaps.  VFIO's unmap calls dma_unmap, then rechecks for pins of the
  * range, notifying again while it finds any and BUGging after ten
- * notifications in a row.  An invalidated range is therefore never pinned
- * again while the context lives: its IOVAs are reached with vfio_dma_rw()
- * from then on.  The only pins the recheck can find are those made before
- * the invalidation and not yet entered into the cache, which their owner
- * undoes as soon as it sees the generation change.
+ * notifications in a row.  So when iovsim_dma_vfio_invalidate() returns,
+ * the context must hold no pin of the range and must not be able to make
+ * one: the range is never pinned again while the context is open (its
+ * IOVAs are reached with vfio_dma_rw() from then on), and the
+ * invalidation waits until no thread is between a pin decision and its
+ * last VFIO pin or unpin call (@busy), holding new ones off meanwhile
+ * (@drainers).  Such a thread needs VFIO's iommu->lock, which VFIO drops
+ * around the notification, the mapping process's mmap lock (for writing:
+ * VFIO charges the pin to its locked memory) and the leaf mutex, which
+ * the waiting invalidation does not hold.  So the wait ends, unless
+ * another thread holds iommu->lock while it waits for the
+ * device_list_lock the notification runs under: VFIO's own lock
+ * inversion (a second unmap of a range with pins, or a device joining
+ * or leaving the container, at the same moment), which deadlocks as
+ * well when the notification unpins a page itself, as VFIO requires.
+ *
+ * Atomicity.  vfio_dma_rw() copies bytes, so a ring index or flags field
+ * (iovsim_dma_read_le16(), iovsim_dma_write_le16()) is only ever accessed
+ * through a pinned page, with one CPU access; where the page cannot be
+ * pinned such an access fails with -EFAULT (@rw16 is left NULL).
  */
 #include <linux/build_bug.h>
 #include <linux/errno.h>
@@ -36,13 +51,14 @@
 #include <linux/slab.h>
 #include <linux/types.h>
 #include <linux/vfio.h>
+#include <linux/wait.h>
 #include <iovsim/dma.h>
 
 /* Pages one context keeps pinned: a ring's three areas and a few buffers. */
 #define IOVSIM_DMA_VFIO_CACHE	16
 
 /* Invalidated ranges remembered one by one; more turn pinning off. */
-#define IOVSIM_DMA_VFIO_HELD	8
+#define IOVSIM_DMA_VFIO_HELD	64
 
 /**
  * struct iovsim_dma_vfio - the pin cache of a VFIO DMA context
@@ -58,6 +74,12 @@
  * @held_last: last IOVA of each invalidated range
  * @nr_held: ranges in @held_first and @held_last
  * @pin_off: more ranges were invalidated than fit: pin nothing any more
+ * @busy: threads between a pin decision and their last vfio_pin_pages()
+ *	or vfio_unpin_pages() call for it (pins, evictions, undone pins,
+ *	the unpins of iovsim_dma_fini_vfio())
+ * @drainers: invalidations waiting for @busy to drop to 0; no new pin
+ *	starts meanwhile
+ * @idle: woken when @busy or @drainers drops to 0
  * @stats: counters for tests and debugging
  *
  * A mapping handed out by the backend holds its own reference on the
@@ -78,8 +100,19 @@ struct iovsim_dma_vfio {
 	u64 held_last[IOVSIM_DMA_VFIO_HELD];
 	unsigned int nr_held;
 	bool pin_off;
+	unsigned int busy;
+	unsigned int drainers;
+	wait_queue_head_t idle;
 	struct iovsim_dma_vfio_stats stats;
 };
+
+/* End one @busy window: its last VFIO call is done.  @v->lock held. */
+static void iovsim_dma_vfio_unbusy(struct iovsim_dma_vfio *v)
+{
+	WRITE_ONCE(v->busy, v->busy - 1);
+	if (!v->busy)
+		wake_up_all(&v->idle);
+}
 
 /* May the page at page-aligned @iova be pinned?  @v->lock held. */
 static bool iovsim_dma_vfio_may_pin(const struct iovsim_dma_vfio *v,
@@ -133,10 +166,11 @@ static int iovsim_dma_vfio_get(struct iovsim_dma_vfio *v, u64 iova,
 {
 	struct page *page, *cached = NULL;
 	u64 gen, victim = 0;
-	bool evict = false;
+	bool evict = false, raced = false;
 	unsigned int i;
 	int ret;
 
+again:
 	mutex_lock(&v->lock);
 	for (i = 0; i < IOVSIM_DMA_VFIO_CACHE; i++) {
 		if (v->page[i] && v->iova[i] == iova) {
@@ -147,25 +181,34 @@ static int iovsim_dma_vfio_get(struct iovsim_dma_vfio *v, u64 iova,
 			return 0;
 		}
 	}
+	if (v->drainers) {
+		/* An invalidation is waiting for the pins in flight. */
+		mutex_unlock(&v->lock);
+		wait_event(v->idle, !READ_ONCE(v->drainers));
+		goto again;
+	}
 	if (!iovsim_dma_vfio_may_pin(v, iova)) {
 		mutex_unlock(&v->lock);
 		return -EOPNOTSUPP;
 	}
 	gen = v->gen;
+	WRITE_ONCE(v->busy, v->busy + 1);
 	mutex_unlock(&v->lock);
 
 	ret = vfio_pin_pages(v->vdev, iova, 1, IOMMU_READ | IOMMU_WRITE,
 			     &page);
-	if (ret != 1)
-		return -EOPNOTSUPP;
 
 	mutex_lock(&v->lock);
+	if (ret != 1) {
+		ret = -EOPNOTSUPP;
+		goto out_unbusy;
+	}
 	if (v->gen != gen || !v->open) {
 		/* Invalidated (or closed) while pinning: undo, keep nothing. */
 		v->stats.raced++;
-		mutex_unlock(&v->lock);
-		vfio_unpin_pages(v->vdev, iova, 1);
-		return -EOPNOTSUPP;
+		raced = true;
+		ret = -EOPNOTSUPP;
+		goto out_unpin;
 	}
 	for (i = 0; i < IOVSIM_DMA_VFIO_CACHE; i++) {
 		/* Another thread pinned it meanwhile: use that pin. */
@@ -189,16 +232,23 @@ static int iovsim_dma_vfio_get(struct iovsim_dma_vfio *v, u64 iova,
 		v->stats.pinned++;
 		get_page(page);
 	}
+	ret = 0;
+out_unpin:
 	mutex_unlock(&v->lock);
 
-	if (cached) {
+	/* Still @busy: an invalidation waits for these unpins. */
+	if (cached || raced)
 		vfio_unpin_pages(v->vdev, iova, 1);
-		page = cached;
-	}
 	if (evict)
 		vfio_unpin_pages(v->vdev, victim, 1);
-	*pagep = page;
-	return 0;
+
+	mutex_lock(&v->lock);
+out_unbusy:
+	iovsim_dma_vfio_unbusy(v);
+	mutex_unlock(&v->lock);
+	if (!ret)
+		*pagep = cached ? cached : page;
+	return ret;
 }
 
 static int iovsim_dma_vfio_map(const struct iovsim_dma *dma, u64 addr,
@@ -280,9 +330,10 @@ int iovsim_dma_init_vfio(struct iovsim_dma *dma, struct vfio_device *vdev)
 		if (!v)
 			return -ENOMEM;
 		mutex_init(&v->lock);
+		init_waitqueue_head(&v->idle);
 	}
 	mutex_lock(&v->lock);
-	if (WARN_ON_ONCE(v->open)) {
+	if (WARN_ON_ONCE(v->open || v->busy || v->drainers)) {
 		mutex_unlock(&v->lock);
 		return -EBUSY;
 	}
@@ -334,9 +385,14 @@ void iovsim_dma_fini_vfio(struct iovsim_dma *dma)
 	v->open = false;
 	v->gen++;
 	n = iovsim_dma_vfio_take(v, 0, U64_MAX, iova);
+	/* An unmap notified meanwhile waits for these unpins. */
+	WRITE_ONCE(v->busy, v->busy + 1);
 	mutex_unlock(&v->lock);
 	for (i = 0; i < n; i++)
 		vfio_unpin_pages(v->vdev, iova[i], 1);
+	mutex_lock(&v->lock);
+	iovsim_dma_vfio_unbusy(v);
+	mutex_unlock(&v->lock);
 }
 EXPORT_SYMBOL_GPL(iovsim_dma_fini_vfio);
 
@@ -346,7 +402,7 @@ void iovsim_dma_release_vfio(struct iovsim_dma *dma)
 
 	if (!v)
 		return;
-	WARN_ON_ONCE(v->open);
+	WARN_ON_ONCE(v->open || v->busy || v->drainers);
 	mutex_destroy(&v->lock);
 	kfree(v);
 	dma->vfio = NULL;
@@ -357,23 +413,34 @@ void iovsim_dma_vfio_invalidate(struct iovsim_dma *dma, u64 iova, u64 len)
 {
 	struct iovsim_dma_vfio *v = dma->vfio;
 	u64 first = iova & PAGE_MASK, last, taken[IOVSIM_DMA_VFIO_CACHE];
-	unsigned int i, n;
+	unsigned int i, n = 0;
 
 	if (!v || !len)
 		return;
 	last = iova + (len - 1) < iova ? U64_MAX : iova + (len - 1);
 	mutex_lock(&v->lock);
-	if (!v->open) {
-		mutex_unlock(&v->lock);
-		return;
+	WRITE_ONCE(v->drainers, v->drainers + 1);
+	if (v->open) {
+		v->gen++;
+		iovsim_dma_vfio_hold(v, first, last);
+		n = iovsim_dma_vfio_take(v, first, last, taken);
+		v->stats.invalidated += n;
 	}
-	v->gen++;
-	iovsim_dma_vfio_hold(v, first, last);
-	n = iovsim_dma_vfio_take(v, first, last, taken);
-	v->stats.invalidated += n;
 	mutex_unlock(&v->lock);
 	for (i = 0; i < n; i++)
 		vfio_unpin_pages(v->vdev, taken[i], 1);
+
+	/*
+	 * Pins decided before the range was held are undone by their owners,
+	 * and iovsim_dma_fini_vfio() may still be unpinning: wait for both,
+	 * so that VFIO's recheck finds no pin of ours.  Closed or not, the
+	 * range cannot be pinned afterwards (iovsim_dma_vfio_may_pin()).
+	 */
+	wait_event(v->idle, !READ_ONCE(v->busy));
+	mutex_lock(&v->lock);
+	WRITE_ONCE(v->drainers, v->drainers - 1);
+	mutex_unlock(&v->lock);
+	wake_up_all(&v->idle);
 }
 EXPORT_SYMBOL_GPL(iovsim_dma_vfio_invalidate);
 

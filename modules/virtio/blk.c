@@ -14,6 +14,7 @@
 #include <linux/mm.h>
 #include <linux/pci_ids.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/virtio_blk.h>
 #include <linux/virtio_config.h>
@@ -29,6 +30,16 @@
 #define BLK_MAX_DWZ_SEGS	32
 #define BLK_MAX_DWZ_SECTORS	BIT(22)
 #define BLK_ID_LEN		20	/* VIRTIO_BLK_ID_BYTES */
+#define BLK_SEG_MAX		(IOVSIM_VIRTIO_QUEUE_SIZE - 2)
+#define BLK_SIZE_MAX		SZ_64K	/* bytes per data buffer */
+/* Header, seg_max data buffers of size_max, status: the longest request. */
+#define BLK_MAX_CHAIN		(BLK_HDR_LEN + BLK_SEG_MAX * BLK_SIZE_MAX + 1)
+/*
+ * A driver that negotiated neither limit (firmware: OVMF's VirtioBlkDxe
+ * sends up to 1 GiB in one buffer) gets a bound that still ends the work
+ * a hostile chain costs.
+ */
+#define BLK_MAX_CHAIN_UNLIMITED	(BLK_HDR_LEN + SZ_1G + 1)
 
 static DEFINE_IDA(iovsim_blk_ida);
 
@@ -107,7 +118,8 @@ static void blk_config_read(struct iovsim_vdev *vdev, u8 *buf)
 #define PUT(bits, field, val) put_unaligned_le##bits(val, \
 		buf + offsetof(struct virtio_blk_config, field))
 	PUT(64, capacity, blk->capacity / BLK_SECTOR);
-	PUT(32, seg_max, IOVSIM_VIRTIO_QUEUE_SIZE - 2);
+	PUT(32, size_max, BLK_SIZE_MAX);
+	PUT(32, seg_max, BLK_SEG_MAX);
 	PUT(32, blk_size, BLK_SECTOR);
 	PUT(16, num_queues, blk->nr_queues);
 	PUT(32, max_discard_sectors, BLK_MAX_DWZ_SECTORS);
@@ -338,17 +350,32 @@ static void blk_stats_show(struct iovsim_vdev *vdev, struct seq_file *m)
 			   atomic64_read(&blk->failed[i]));
 }
 
+/*
+ * &iovsim_vdev_ops.max_chain_len: what seg_max and size_max allow when
+ * the driver accepted both, else (VIRTIO 1.2 5.2.3: without them the
+ * device sets no such limit) 1 GiB of data.
+ */
+static u64 blk_max_chain_len(struct iovsim_vdev *vdev)
+{
+	if (iovsim_vdev_has(vdev, VIRTIO_BLK_F_SEG_MAX) &&
+	    iovsim_vdev_has(vdev, VIRTIO_BLK_F_SIZE_MAX))
+		return BLK_MAX_CHAIN;
+	return BLK_MAX_CHAIN_UNLIMITED;
+}
+
 static const struct iovsim_vdev_ops iovsim_blk_ops = {
 	.name		= "blk",
 	.device_id	= IOVSIM_VIRTIO_ID_BLK,
 	.class		= PCI_CLASS_STORAGE_SCSI << 8,
-	.features	= BIT_ULL(VIRTIO_BLK_F_SEG_MAX) |
+	.features	= BIT_ULL(VIRTIO_BLK_F_SIZE_MAX) |
+			  BIT_ULL(VIRTIO_BLK_F_SEG_MAX) |
 			  BIT_ULL(VIRTIO_BLK_F_BLK_SIZE) |
 			  BIT_ULL(VIRTIO_BLK_F_FLUSH) |
 			  BIT_ULL(VIRTIO_BLK_F_MQ) |
 			  BIT_ULL(VIRTIO_BLK_F_DISCARD) |
 			  BIT_ULL(VIRTIO_BLK_F_WRITE_ZEROES),
 	.config_len	= sizeof(struct virtio_blk_config),
+	.max_chain_len	= blk_max_chain_len,
 	.config_read	= blk_config_read,
 	.process	= blk_process,
 	.destroy	= blk_destroy,

@@ -126,6 +126,11 @@ struct iovsim_feature_dep {
  *	driver accepts a bit without what it requires
  * @nr_deps: entries of @deps
  * @config_len: bytes of device-specific configuration
+ * @max_chain_len: most bytes one chain of any of the device's queues may
+ *	hold, readable and writable buffers together (&iovsim_ring_chain's
+ *	@max_len), given the features negotiated; a longer chain breaks the
+ *	device (DEVICE_NEEDS_RESET).  Called by the queue workers with
+ *	&iovsim_vq.lock held.
  * @config_read: read the device-specific configuration into @buf, under
  *	&iovsim_vdev.lock
  * @config_write: a driver write into the device-specific configuration,
@@ -157,6 +162,7 @@ struct iovsim_vdev_ops {
 	const struct iovsim_feature_dep *deps;
 	unsigned int nr_deps;
 	unsigned int config_len;
+	u64 (*max_chain_len)(struct iovsim_vdev *vdev);
 	void (*config_read)(struct iovsim_vdev *vdev, u8 *buf);
 	void (*config_write)(struct iovsim_vdev *vdev, unsigned int off,
 			     const u8 *buf, unsigned int len);

@@ -33,6 +33,7 @@
 #include <linux/pci_ids.h>
 #include <linux/rwsem.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/virtio_net.h>
 
@@ -43,6 +44,13 @@
 #include "internal.h"
 
 #define NET_HDR_LEN	12	/* struct virtio_net_hdr_v1, VERSION_1 */
+/*
+ * Longest chain of any queue.  Receive chains of a driver without
+ * mergeable buffers span MAX_SKB_FRAGS + 2 pages (19 on a default x86
+ * kernel, about 1.2 MiB with 64 KiB pages), a frame sent at most 64 KiB
+ * plus its header; 2 MiB bounds what a hostile driver's chain costs.
+ */
+#define NET_MAX_CHAIN	SZ_2M
 
 /* VIRTIO 1.2 feature bits 6.1's uapi header does not name */
 #define NET_F_VQ_NOTF_COAL	52
@@ -171,6 +179,7 @@ static int vnet_rx_hold(struct iovsim_vq *rx, struct vnet_queue *rxq)
 		return 1;
 	rxq->chain.segs = rx->segs;
 	rxq->chain.max_segs = IOVSIM_VIRTIO_QUEUE_SIZE;
+	rxq->chain.max_len = rx->vdev->ops->max_chain_len(rx->vdev);
 	ret = iovsim_ring_get_chain(&rx->ring, &rxq->chain);
 	if (ret > 0)
 		rxq->held = true;
@@ -317,6 +326,7 @@ static int net_tx_process(struct iovsim_vq *tx, unsigned int budget)
 	while (!ret && n < budget) {
 		chain.segs = tx->segs;
 		chain.max_segs = IOVSIM_VIRTIO_QUEUE_SIZE;
+		chain.max_len = tx->vdev->ops->max_chain_len(tx->vdev);
 		ret = iovsim_ring_get_chain(&tx->ring, &chain);
 		if (ret < 0)
 			break;
@@ -568,6 +578,12 @@ static const struct iovsim_netport_ops vnet_port_ops = {
 	.flush		= vnet_flush,
 };
 
+/* &iovsim_vdev_ops.max_chain_len: the same whatever was negotiated. */
+static u64 vnet_max_chain_len(struct iovsim_vdev *vdev)
+{
+	return NET_MAX_CHAIN;
+}
+
 static const struct iovsim_vdev_ops iovsim_net_ops = {
 	.name		= "net",
 	.device_id	= IOVSIM_VIRTIO_ID_NET,
@@ -581,6 +597,7 @@ static const struct iovsim_vdev_ops iovsim_net_ops = {
 	.deps		= vnet_deps,
 	.nr_deps	= ARRAY_SIZE(vnet_deps),
 	.config_len	= sizeof(struct virtio_net_config),
+	.max_chain_len	= vnet_max_chain_len,
 	.config_read	= net_config_read,
 	.process	= net_process,
 	.notify		= net_notify,

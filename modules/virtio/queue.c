@@ -351,6 +351,7 @@ int iovsim_vq_run_chains(struct iovsim_vq *vq, unsigned int budget,
 	while (!ret && n < budget) {
 		chain.segs = vq->segs;
 		chain.max_segs = IOVSIM_VIRTIO_QUEUE_SIZE;
+		chain.max_len = vq->vdev->ops->max_chain_len(vq->vdev);
 		ret = iovsim_ring_get_chain(&vq->ring, &chain);
 		if (ret < 0)
 			break;

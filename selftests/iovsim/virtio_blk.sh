@@ -3,7 +3,7 @@
 #
 # iovsim virtio-blk through the kernel's own virtio_blk: a configfs disk
 # shows its virtio capabilities to lspci, has the configured size and
-# queues, answers get-id, holds an ext4 file system whose files keep their
+# queues and the request limits it enforces, answers get-id, holds an ext4 file system whose files keep their
 # checksums across a remount, and goes away when disabled.  This disk
 # uses split virtqueues (packed=0); the other tests use packed ones.
 
@@ -12,7 +12,7 @@
 
 virtio_setup
 ktap_print_header
-ktap_set_plan 7
+ktap_set_plan 8
 
 mnt=$(mktemp -d)
 cleanup() {
@@ -49,6 +49,13 @@ iovsim_check "capacity 16M, 2 queues, split virtqueues" \
 	test "$(cat "/sys/block/$disk/size")" = 32768 -a \
 	"$(ls "/sys/block/$disk/mq" | wc -l)" = 2 -a \
 	"$(cut -c35 "$PCIDEVS/$addr"/virtio*/features)" = 0
+
+# The request limits the device enforces, as the driver took them:
+# size_max 64 KiB per segment, seg_max 254 segments.
+q=/sys/block/$disk/queue
+iovsim_check "size_max and seg_max negotiated: max_segment_size $(cat "$q/max_segment_size"), max_segments $(cat "$q/max_segments")" \
+	test "$(cat "$q/max_segment_size")" = 65536 -a \
+	"$(cat "$q/max_segments")" = 254
 
 iovsim_check "get-id: serial iovsim-blk*" \
 	eval 'grep -q "^iovsim-blk[0-9]" "/sys/block/$disk/serial"'

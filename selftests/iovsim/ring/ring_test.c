@@ -235,7 +235,7 @@ TEST_F(ring, out_of_order_completion)
 {
 	struct ctx *c = &self->c;
 	struct iovsim_ring_seg segs[3][8];
-	struct iovsim_ring_chain chains[3];
+	struct iovsim_ring_chain chains[3] = {};
 	struct vq_buf bufs[3];
 	u16 ids[3], id;
 	u32 len;
@@ -430,7 +430,7 @@ TEST_F(ring, notify_event_idx)
 {
 	struct ctx *c = &self->c;
 	struct iovsim_ring_seg segs[3][2];
-	struct iovsim_ring_chain chains[3];
+	struct iovsim_ring_chain chains[3] = {};
 	u64 buf;
 	u16 id;
 	u32 len;
@@ -571,6 +571,26 @@ TEST_F(ring, hostile_indirect_too_long)
 	for (i = 0; i < 9; i++)
 		b[i] = (struct vq_buf){ .addr = buf_alloc(c, 8, 0), .len = 8 };
 	post_or_die(_metadata, c, b, 9, true);
+	expect_broken(_metadata, c, -E2BIG);
+}
+
+/*
+ * An indirect table longer than the queue could be, 0xfffffff0 bytes at
+ * an address inside memory: refused by its length, before its pages are
+ * checked (which would cost a pin per page with the VFIO backend).
+ */
+TEST_F(ring, hostile_indirect_table_huge)
+{
+	struct ctx *c = &self->c;
+	struct vq_buf b = { .addr = 4096, .len = 8 };
+	u16 id;
+
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 8, false, true));
+	ASSERT_EQ(0, vq_post(&c->d, &b, 1, true, &id));
+	if (variant->layout == IOVSIM_RING_SPLIT)
+		vq_split_desc(&c->d, id)->len = 0xfffffff0;
+	else
+		vq_packed_desc(&c->d, 0)->len = 0xfffffff0;
 	expect_broken(_metadata, c, -E2BIG);
 }
 
@@ -792,6 +812,32 @@ TEST_F(ring, segment_array_too_small)
 	EXPECT_EQ(4096 + 32, c->segs[4].addr);
 }
 
+/*
+ * A chain longer than the device's max_len breaks the ring before any of
+ * its buffers is checked (a 4 GiB buffer would cost a pin per page);
+ * one exactly max_len long is fetched.
+ */
+TEST_F(ring, chain_longer_than_max_len)
+{
+	struct ctx *c = &self->c;
+	struct vq_buf b[2];
+	u16 id;
+
+	ASSERT_EQ(0, ctx_init(c, variant->layout, 8, false, false));
+	b[0] = (struct vq_buf){ .addr = 4096, .len = 8 };
+	b[1] = (struct vq_buf){ .addr = 4096 + 8, .len = 24, .write = true };
+	c->chain.max_len = 32;
+	ASSERT_EQ(0, vq_post(&c->d, b, 2, false, &id));
+	ASSERT_EQ(1, iovsim_ring_get_chain(&c->r, &c->chain));
+	EXPECT_EQ(32, c->chain.readable_len + c->chain.writable_len);
+	ASSERT_EQ(0, iovsim_ring_complete(&c->r, &c->chain, 0));
+
+	/* The second buffer would be unmapped too: -EFBIG comes first. */
+	b[1].len = 0xffffffff;
+	post_or_die(_metadata, c, b, 2, false);
+	expect_broken(_metadata, c, -EFBIG);
+}
+
 /* Completions that match no fetched chain are refused. */
 TEST_F(ring, completion_misuse)
 {
@@ -915,6 +961,24 @@ static int rw_test_rw(const struct iovsim_dma *dma, u64 addr, void *buf,
 	return 0;
 }
 
+static unsigned int rw16_calls;
+
+/* One aligned 2-byte access, as a backend's @rw16 must do it. */
+static int rw_test_rw16(const struct iovsim_dma *dma, u64 addr, __le16 *val,
+			bool write)
+{
+	rw16_calls++;
+	if (addr & 1 || rw_test_check(dma, addr, 2))
+		return -EFAULT;
+	if (write)
+		__atomic_store_n((__le16 *)(rw_mem + addr), *val,
+				 __ATOMIC_RELAXED);
+	else
+		*val = __atomic_load_n((__le16 *)(rw_mem + addr),
+				       __ATOMIC_RELAXED);
+	return 0;
+}
+
 TEST(dma_rw_fallback)
 {
 	struct iovsim_dma_ops ops = {
@@ -954,11 +1018,24 @@ TEST(dma_rw_fallback)
 				     sizeof(want)));
 	EXPECT_EQ(0, memcmp(rw_mem + RW_MAPPED + 1, want, sizeof(want)));
 
+	/* Without @rw16 an index @map refuses is never copied by @rw. */
+	i = rw_calls;
+	rw_mem[RW_MAPPED + 8] = 0x12;
+	rw_mem[RW_MAPPED + 9] = 0x34;
+	EXPECT_EQ(-EFAULT, iovsim_dma_write_le16(&dma, RW_MAPPED + 8, 0xbeef));
+	EXPECT_EQ(0x12, rw_mem[RW_MAPPED + 8]);
+	EXPECT_EQ(0x34, rw_mem[RW_MAPPED + 9]);
+	EXPECT_EQ(-EFAULT, iovsim_dma_read_le16(&dma, RW_MAPPED + 8, &v));
+	EXPECT_EQ(i, rw_calls);
+
+	ops.rw16 = rw_test_rw16;
 	EXPECT_EQ(0, iovsim_dma_write_le16(&dma, RW_MAPPED + 8, 0xbeef));
 	EXPECT_EQ(0xef, rw_mem[RW_MAPPED + 8]);
 	EXPECT_EQ(0xbe, rw_mem[RW_MAPPED + 9]);
 	EXPECT_EQ(0, iovsim_dma_read_le16(&dma, RW_MAPPED + 8, &v));
 	EXPECT_EQ(0xbeef, v);
+	EXPECT_EQ(2, rw16_calls);
+	EXPECT_EQ(i, rw_calls);
 
 	/* Bounds still hold, and nothing is written past them. */
 	memcpy(want, rw_mem + RW_MEM_SIZE - 16, 16);
@@ -972,6 +1049,7 @@ TEST(dma_rw_fallback)
 
 	/* Without @rw, a range the backend cannot map is unusable. */
 	ops.rw = NULL;
+	ops.rw16 = NULL;
 	EXPECT_EQ(-EFAULT, iovsim_dma_read(&dma, buf, RW_MAPPED, 1));
 	EXPECT_EQ(-EFAULT, iovsim_dma_write_le16(&dma, RW_MAPPED, 1));
 	EXPECT_EQ(-EFAULT, iovsim_dma_copy(&dma, 0, RW_MAPPED, 8));
