@@ -146,6 +146,7 @@ int iovsim_fn_set_msix_size(struct iovsim_fn *fn, unsigned int nvec);
 /* Interrupts (models raise, drivers request) */
 int iovsim_fn_nr_irqs(struct iovsim_fn *fn);
 int iovsim_fn_irq(struct iovsim_fn *fn, unsigned int vector);
+void iovsim_fn_msix_enable(struct pci_dev *pdev, bool on);
 void iovsim_fn_raise_irq(struct iovsim_fn *fn, unsigned int vector);
 void iovsim_fn_raise_irq_sync(struct iovsim_fn *fn, unsigned int vector);
 

@@ -67,24 +67,11 @@ static irqreturn_t iovsim_mdev_vector_irq(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
-static void iovsim_mdev_msix_enable(struct iovsim_mdev *md, bool on)
-{
-	struct pci_dev *pdev = md->pdev;
-	u16 ctrl;
-
-	pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, &ctrl);
-	if (on)
-		ctrl |= PCI_MSIX_FLAGS_ENABLE;
-	else
-		ctrl &= ~PCI_MSIX_FLAGS_ENABLE;
-	pci_write_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, ctrl);
-}
-
 /* MSI-X Enable in the function follows what user space asked for. */
 static void iovsim_mdev_msix_set(struct iovsim_mdev *md, bool on)
 {
 	if (on != md->msix_on)
-		iovsim_mdev_msix_enable(md, on);
+		iovsim_fn_msix_enable(md->pdev, on);
 	md->msix_on = on;
 }
 
@@ -204,7 +191,7 @@ void iovsim_mdev_irq_disable(struct iovsim_mdev *md)
 void iovsim_mdev_irq_restore(struct iovsim_mdev *md)
 {
 	if (md->msix_on)
-		iovsim_mdev_msix_enable(md, true);
+		iovsim_fn_msix_enable(md->pdev, true);
 }
 
 /**

@@ -32,6 +32,7 @@
 #include <linux/idr.h>
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
+#include <linux/pci.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 
@@ -471,6 +472,33 @@ int iovsim_fn_irq(struct iovsim_fn *fn, unsigned int vector)
 	return fn->irqs[vector];
 }
 EXPORT_SYMBOL_GPL(iovsim_fn_irq);
+
+/**
+ * iovsim_fn_msix_enable() - set or clear a function's MSI-X Enable
+ * @pdev: an iovsim function; nothing happens without an MSI-X capability
+ * @on: the new value of MSI-X Enable
+ *
+ * For drivers that take their vectors from iovsim_fn_irq() rather than
+ * the PCI core's MSI code, which therefore never sets the bit for them:
+ * a function raises nothing while it is clear.  A read-modify-write of
+ * Message Control through the PCI core's configuration accessors (which
+ * the PCI core does not restore for them after a reset either).  Process
+ * or atomic context; serialize against other writers of Message Control.
+ */
+void iovsim_fn_msix_enable(struct pci_dev *pdev, bool on)
+{
+	u16 ctrl;
+
+	if (!pdev->msix_cap)
+		return;
+	pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, &ctrl);
+	if (on)
+		ctrl |= PCI_MSIX_FLAGS_ENABLE;
+	else
+		ctrl &= ~PCI_MSIX_FLAGS_ENABLE;
+	pci_write_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, ctrl);
+}
+EXPORT_SYMBOL_GPL(iovsim_fn_msix_enable);
 
 /**
  * iovsim_fn_raise_irq() - signal one of a function's vectors

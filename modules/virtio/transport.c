@@ -30,6 +30,7 @@
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
+#include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
@@ -239,14 +240,31 @@ static void vpci_synchronize(struct virtio_device *vdev)
 			synchronize_irq(vp->vqs[i].irq);
 }
 
+/*
+ * The device finishes a reset when status reads back 0.  It does at once
+ * unless it is not answering: all ones (its BAR no longer decodes: Memory
+ * Space disabled behind the driver's back, a function-level reset under
+ * way, the function gone) or, for a model bug, never.  Give up then
+ * rather than spin for ever; the driver's next accesses fail the same way.
+ */
+#define VPCI_RESET_TIMEOUT_MS	1000
+
 static void vpci_reset(struct virtio_device *vdev)
 {
 	struct vpci_dev *vp = to_vpci(vdev);
+	unsigned long timeout;
+	u8 status;
 
 	c_write8(vp, VIRTIO_PCI_COMMON_STATUS, 0);
-	/* The device finishes the reset when status reads back 0. */
-	while (c_read8(vp, VIRTIO_PCI_COMMON_STATUS))
+	timeout = jiffies + msecs_to_jiffies(VPCI_RESET_TIMEOUT_MS);
+	while ((status = c_read8(vp, VIRTIO_PCI_COMMON_STATUS))) {
+		if (status == 0xff || time_after(jiffies, timeout)) {
+			dev_err(&vdev->dev, "reset: status still %#x, giving up\n",
+				status);
+			break;
+		}
 		usleep_range(200, 1000);
+	}
 	vpci_synchronize(vdev);
 }
 
@@ -516,18 +534,6 @@ static int vpci_find_caps(struct vpci_dev *vp)
 	return 0;
 }
 
-static void vpci_msix_enable(struct pci_dev *pdev, bool on)
-{
-	u16 ctrl;
-
-	pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, &ctrl);
-	if (on)
-		ctrl |= PCI_MSIX_FLAGS_ENABLE;
-	else
-		ctrl &= ~PCI_MSIX_FLAGS_ENABLE;
-	pci_write_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, ctrl);
-}
-
 /*
  * The debugfs reset goes through the virtio core's freeze and restore,
  * which exist only in kernels with CONFIG_PM_SLEEP.
@@ -597,7 +603,7 @@ static int vpci_virtio_add(struct vpci_dev *vp)
 	vv->vdev.dev.release = vpci_release;
 	vv->vdev.config = &vpci_config_ops;
 
-	vpci_msix_enable(pdev, true);
+	iovsim_fn_msix_enable(pdev, true);
 	ret = request_irq(vp->config_irq, vpci_config_irq, 0, vp->config_name,
 			  vv);
 	if (ret)
@@ -612,11 +618,11 @@ static int vpci_virtio_add(struct vpci_dev *vp)
 
 err_register:
 	free_irq(vp->config_irq, vv);
-	vpci_msix_enable(pdev, false);
+	iovsim_fn_msix_enable(pdev, false);
 	put_device(&vv->vdev.dev);	/* frees vv */
 	return ret;
 err_msix:
-	vpci_msix_enable(pdev, false);
+	iovsim_fn_msix_enable(pdev, false);
 	kfree(vv);
 	return ret;
 }
@@ -639,7 +645,7 @@ static void vpci_virtio_del(struct vpci_dev *vp)
 	get_device(&vv->vdev.dev);
 	unregister_virtio_device(&vv->vdev);
 	free_irq(vp->config_irq, vv);
-	vpci_msix_enable(vp->pdev, false);
+	iovsim_fn_msix_enable(vp->pdev, false);
 	put_device(&vv->vdev.dev);
 }
 

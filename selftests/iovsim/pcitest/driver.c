@@ -805,26 +805,13 @@ static void pcitest_debugfs_init(struct pcitest_dev *dev)
 				 &pcitest_buf_fops, PCITEST_DMA_BUF_SIZE);
 }
 
-/* The driver takes its vectors from iovsim_fn_irq(), not the MSI core. */
-static void pcitest_msix_enable(struct pci_dev *pdev, bool on)
-{
-	u16 ctrl;
-
-	pci_read_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, &ctrl);
-	if (on)
-		ctrl |= PCI_MSIX_FLAGS_ENABLE;
-	else
-		ctrl &= ~PCI_MSIX_FLAGS_ENABLE;
-	pci_write_config_word(pdev, pdev->msix_cap + PCI_MSIX_FLAGS, ctrl);
-}
-
 /*
  * A reset of the function cleared MSI-X Enable, which the PCI core does
  * not restore for a driver outside the MSI core.
  */
 static void pcitest_reset_done(struct pci_dev *pdev)
 {
-	pcitest_msix_enable(pdev, true);
+	iovsim_fn_msix_enable(pdev, true);
 }
 
 static const struct pci_error_handlers pcitest_err_handlers = {
@@ -894,7 +881,7 @@ static int pcitest_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 
 	pci_set_master(pdev);
-	pcitest_msix_enable(pdev, true);
+	iovsim_fn_msix_enable(pdev, true);
 	pci_set_drvdata(pdev, dev);
 	pcitest_debugfs_init(dev);
 	pci_info(pdev, "test function, %u vectors\n", nvec);
@@ -925,7 +912,7 @@ static void pcitest_remove(struct pci_dev *pdev)
 	else
 		pci_warn(pdev, "DMA engine stuck busy: buffer leaked\n");
 	pci_clear_master(pdev);
-	pcitest_msix_enable(pdev, false);
+	iovsim_fn_msix_enable(pdev, false);
 	pcitest_free_irqs(dev, dev->nvec);
 	mutex_destroy(&dev->lock);
 	kfree(dev);
