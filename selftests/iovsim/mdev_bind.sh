@@ -6,15 +6,18 @@
 # iovsim_mdev becomes an mdev parent with one passthrough type; its mdev
 # is created and removed through sysfs and through mdevctl, a second one
 # is refused, unbinding removes it, and the function goes back to its
-# model's driver in working order.
+# model's driver in working order.  A function it cannot pass through (a
+# model without a DMA context, a PCI device iovsim does not emulate) is
+# refused with ENODEV and one log line.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/virtio_lib.sh"
 . "$(dirname "$0")/mdev_lib.sh"
+. "$(dirname "$0")/pcihost_lib.sh"
 
 mdev_setup
 ktap_print_header
-ktap_set_plan 13
+ktap_set_plan 15
 
 cleanup() {
 	mdev_remove_all
@@ -97,5 +100,44 @@ rmmod iovsim_mdev || r=failed
 iovsim_check "rmmod iovsim_mdev with an mdev: $r, the mdev and the binding gone" \
 	test "$r" = OK -a ! -e /sys/bus/mdev/devices/$u1 -a ! -e "$dev/driver"
 driverctl --nosave set-override "$a" iovsim_virtio >/dev/null 2>&1
+
+# mdev_refused ADDR LOG LABEL: binding ADDR to iovsim_mdev fails with
+# ENODEV and logs exactly LOG (one line); no mdev parent appears, and ADDR
+# gets its driver_override (and, if it had one, its driver) back.
+mdev_refused() {
+	local addr=$1 log=$2 label=$3 d=$PCIDEVS/$1 old drv got lines said
+	old=$(<"$d/driver_override")
+	drv=$(pcihost_driver "$addr")
+	[ -n "$drv" ] && echo "$addr" >"/sys/bus/pci/drivers/$drv/unbind"
+	echo iovsim_mdev >"$d/driver_override"
+	dmesg_mark
+	got=$(write_errno /sys/bus/pci/drivers/iovsim_mdev/bind "$addr")
+	lines=$(dmesg_since | grep -c .)
+	said=$(dmesg_since | grep -c "$log")
+	iovsim_check "$label: bind $got (want ENODEV), $lines log line: $(dmesg_since | head -n 1)" \
+		test "$got" = ENODEV -a "$lines" -eq 1 -a "$said" -eq 1 -a \
+		! -e "$d/driver" -a ! -e "$d/mdev_supported_types"
+	echo "${old/(null)/}" >"$d/driver_override"
+	[ -n "$drv" ] && echo "$addr" >"/sys/bus/pci/drivers/$drv/bind"
+	return 0
+}
+
+# 14: the test function's model has no DMA context to hand over
+iovsim_load iovsim_mdev
+iovsim_load iovsim_pcitest nr_fns=1
+t=
+for f in $(pcihost_fns); do
+	[ "$(pcihost_driver "$f")" = iovsim_pcitest ] && t=$f
+done
+mdev_refused "${t:-none}" "iovsim_mdev ${t:-none}: its model cannot be passed through" \
+	"iovsim_pcitest function ${t:-none}"
+
+# 15: a PCI device of the VM itself, which iovsim does not emulate
+h=
+for f in "$PCIDEVS"/0000:*; do
+	[ -e "$f/driver" ] || { h=$(basename "$f"); break; }
+done
+mdev_refused "${h:-none}" "iovsim_mdev ${h:-none}: not an iovsim function" \
+	"the VM's own ${h:-none} ($(cat "$PCIDEVS/${h:-none}/class" 2>/dev/null))"
 
 ktap_finished

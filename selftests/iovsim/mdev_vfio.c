@@ -14,6 +14,12 @@
  * checked byte for byte, the interrupt of each queue through its eventfd,
  * and a ring at an IOVA the container does not map refused.
  *
+ * And hostile or careless user space: a 4 GiB buffer (refused by length,
+ * not a page touched), no RLIMIT_MEMLOCK budget (NEEDS_RESET, nothing
+ * charged) and a small one (honoured, all given back at close), resets,
+ * unmaps and closes while frames stream in, and IOVSIM_MDEV_CYCLES
+ * open/receive/close cycles.
+ *
  * Environment: IOVSIM_MDEV_UUID (the mdev), IOVSIM_MDEV_PCI (the
  * function's address), IOVSIM_MDEV_LINK (its configfs link attribute),
  * IOVSIM_MDEV_PEER (the netdev of the in-host function cabled to it).
@@ -23,10 +29,12 @@
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
@@ -41,9 +49,11 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include "kselftest_harness.h"
+#include "vfio_util.h"
 
 #define REGION(i)	((__u64)(i) << 40)
 #define VIRTIO_NET_S_LINK_UP	1
@@ -207,34 +217,61 @@ static int set_irqs(int dev, __u32 flags, __u32 index, __u32 start,
 	return ioctl(dev, VFIO_DEVICE_SET_IRQS, s) ? -errno : 0;
 }
 
-FIXTURE_SETUP(mdev)
+/*
+ * Open the mdev's group (IOVSIM_MDEV_UUID) in a new TYPE1v2 container and
+ * get its device: 0, or -1 with errno set and *@what saying which step.
+ */
+static int vfio_open(int *container, int *group, int *dev, const char **what)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	char path[PATH_MAX], link[PATH_MAX], *slash;
 	ssize_t n;
 
-	snprintf(self->pci, sizeof(self->pci), "%s", env("IOVSIM_MDEV_PCI"));
+	*container = *group = *dev = -1;
 	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/iommu_group",
 		 env("IOVSIM_MDEV_UUID"));
+	*what = "readlink iommu_group";
 	n = readlink(path, link, sizeof(link) - 1);
-	ASSERT_LT(0, n) TH_LOG("%s: %s", path, strerror(errno));
+	if (n <= 0)
+		return -1;
 	link[n] = '\0';
 	slash = strrchr(link, '/');
 	snprintf(path, sizeof(path), "/dev/vfio/%.32s", slash ? slash + 1 : link);
 
-	self->container = open("/dev/vfio/vfio", O_RDWR);
-	ASSERT_LE(0, self->container);
-	self->group = open(path, O_RDWR);
-	ASSERT_LE(0, self->group) TH_LOG("open %s: %s", path, strerror(errno));
-	ASSERT_EQ(0, ioctl(self->group, VFIO_GROUP_GET_STATUS, &status));
-	ASSERT_TRUE(status.flags & VFIO_GROUP_FLAGS_VIABLE);
-	ASSERT_EQ(0, ioctl(self->group, VFIO_GROUP_SET_CONTAINER,
-			   &self->container));
-	ASSERT_EQ(0, ioctl(self->container, VFIO_SET_IOMMU,
-			   VFIO_TYPE1v2_IOMMU));
-	self->dev = ioctl(self->group, VFIO_GROUP_GET_DEVICE_FD,
-			  env("IOVSIM_MDEV_UUID"));
-	ASSERT_LE(0, self->dev) TH_LOG("GET_DEVICE_FD: %s", strerror(errno));
+	*what = "open /dev/vfio/vfio";
+	*container = open("/dev/vfio/vfio", O_RDWR);
+	if (*container < 0)
+		return -1;
+	*what = "open the group";
+	*group = open(path, O_RDWR);
+	if (*group < 0)
+		return -1;
+	*what = "VFIO_GROUP_GET_STATUS (viable)";
+	if (ioctl(*group, VFIO_GROUP_GET_STATUS, &status))
+		return -1;
+	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
+		errno = EBUSY;
+		return -1;
+	}
+	*what = "VFIO_GROUP_SET_CONTAINER";
+	if (ioctl(*group, VFIO_GROUP_SET_CONTAINER, container))
+		return -1;
+	*what = "VFIO_SET_IOMMU TYPE1v2";
+	if (ioctl(*container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		return -1;
+	*what = "VFIO_GROUP_GET_DEVICE_FD";
+	*dev = ioctl(*group, VFIO_GROUP_GET_DEVICE_FD, env("IOVSIM_MDEV_UUID"));
+	return *dev < 0 ? -1 : 0;
+}
+
+FIXTURE_SETUP(mdev)
+{
+	const char *what;
+
+	snprintf(self->pci, sizeof(self->pci), "%s", env("IOVSIM_MDEV_PCI"));
+	ASSERT_EQ(0, vfio_open(&self->container, &self->group, &self->dev,
+			       &what))
+		TH_LOG("%s: %s", what, strerror(errno));
 	self->v.dev = self->dev;
 	ASSERT_EQ(0, find_virtio_cap(self->dev, VIRTIO_PCI_CAP_COMMON_CFG,
 				     &self->v.common_bar, &self->v.common_off));
@@ -246,8 +283,10 @@ FIXTURE_TEARDOWN(mdev)
 {
 	if (self->dev >= 0)
 		close(self->dev);
-	close(self->group);
-	close(self->container);
+	if (self->group >= 0)
+		close(self->group);
+	if (self->container >= 0)
+		close(self->container);
 }
 
 /* As vfio-pci: a PCI device with reset, 9 regions and 5 IRQ indexes. */
@@ -304,11 +343,41 @@ TEST_F(mdev, region_info)
 }
 
 /* IDs read the same at every width, and as the host reads them. */
+/* The function's Vendor and Device ID as the PCI core has them. */
+static __u32 host_ids(const char *pci)
+{
+	char path[PATH_MAX];
+	unsigned int v = 0xffff, d = 0xffff;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor", pci);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%x", &v) != 1)
+			v = 0xffff;
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device", pci);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%x", &d) != 1)
+			d = 0xffff;
+		fclose(f);
+	}
+	return v | d << 16;
+}
+
+/*
+ * The IDs at every width, as the PCI core knows them: for an SR-IOV VF,
+ * whose own registers read 0xffff, those of its PF's SR-IOV capability.
+ */
 TEST_F(mdev, config_ids)
 {
-	__u32 id = host_cfg32(self->pci, PCI_VENDOR_ID);
+	__u32 id = host_ids(self->pci);
 
 	EXPECT_EQ(0x10411af4, id);
+	if (!*env("IOVSIM_MDEV_VF"))
+		EXPECT_EQ(id, host_cfg32(self->pci, PCI_VENDOR_ID));
 	EXPECT_EQ(id, cfg32(self->dev, PCI_VENDOR_ID));
 	EXPECT_EQ(id & 0xffff, cfg16(self->dev, PCI_VENDOR_ID));
 	EXPECT_EQ(id >> 16, cfg16(self->dev, PCI_DEVICE_ID));
@@ -350,11 +419,14 @@ TEST_F(mdev, bar_registers)
 TEST_F(mdev, command_register)
 {
 	__u16 cmd = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, z = 0;
+	/* a VF's own Memory Space Enable stays 0: its PF's VF MSE rules */
+	__u16 host = *env("IOVSIM_MDEV_VF") ? PCI_COMMAND_MASTER : cmd;
 
 	EXPECT_EQ(0, host_cfg32(self->pci, PCI_COMMAND) & PCI_COMMAND_MASTER);
 	ASSERT_EQ(0, cfg_write(self->dev, PCI_COMMAND, &cmd, 2));
 	EXPECT_EQ(cmd, cfg16(self->dev, PCI_COMMAND) & cmd);
-	EXPECT_EQ(cmd, host_cfg32(self->pci, PCI_COMMAND) & cmd);
+	EXPECT_EQ(host, host_cfg32(self->pci, PCI_COMMAND) & cmd);
+	EXPECT_NE(0xffff, common_read(&self->v, VIRTIO_PCI_COMMON_NUMQ, 2));
 	ASSERT_EQ(0, cfg_write(self->dev, PCI_COMMAND, &z, 2));
 	EXPECT_EQ(0, cfg16(self->dev, PCI_COMMAND) & cmd);
 	EXPECT_EQ(0, host_cfg32(self->pci, PCI_COMMAND) & cmd);
@@ -581,19 +653,6 @@ TEST_F(mdev, msix_config_interrupt)
 #define Q_USED(q)	(Q_DESC(q) + 0x2000)
 #define BUF(q, i)	(0x8000 + (q) * 0x4000 + (i) * BUF_LEN)
 
-static int dma_map(int container, void *vaddr, __u64 iova, __u64 size)
-{
-	struct vfio_iommu_type1_dma_map map = {
-		.argsz = sizeof(map),
-		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
-		.vaddr = (uintptr_t)vaddr,
-		.iova = iova,
-		.size = size,
-	};
-
-	return ioctl(container, VFIO_IOMMU_MAP_DMA, &map) ? -errno : 0;
-}
-
 /* Set up queue @q (split ring of QSIZE at @iova) with MSI-X vector @vec. */
 static int setup_queue(const struct virtio_loc *v, unsigned int q,
 		       __u64 iova, unsigned int vec)
@@ -665,6 +724,41 @@ static int notify(const struct virtio_loc *v, int dev, unsigned int q)
 	return bar_rw(dev, bar, off + noff * mult, &val, 2, 1);
 }
 
+/*
+ * Bring the function up: both queues' rings in @mem (mapped at @iova),
+ * the receive queue's QSIZE buffers available, DRIVER_OK, and a kick of
+ * the receive queue.  Interrupts are the caller's.
+ */
+static int rx_start_at(const struct virtio_loc *v, int dev, __u8 *mem,
+		       __u64 iova)
+{
+	struct vring_desc *desc = (struct vring_desc *)(mem + Q_DESC(0));
+	struct vring_avail *avail = (struct vring_avail *)(mem + Q_AVAIL(0));
+	__u16 cmd = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+	unsigned int i;
+	int ret;
+
+	ret = cfg_write(dev, PCI_COMMAND, &cmd, 2);
+	ret = ret ?: driver_init(v);
+	ret = ret ?: setup_queue(v, 0, iova, 1);
+	ret = ret ?: setup_queue(v, 1, iova, 2);
+	if (ret)
+		return ret;
+	for (i = 0; i < QSIZE; i++) {
+		desc[i].addr = iova + BUF(0, i);
+		desc[i].len = BUF_LEN;
+		desc[i].flags = VRING_DESC_F_WRITE;
+		avail->ring[i] = i;
+	}
+	__atomic_store_n(&avail->idx, QSIZE, __ATOMIC_RELEASE);
+	return driver_ok(v) ?: notify(v, dev, 0);
+}
+
+static int rx_start(const struct virtio_loc *v, int dev, __u8 *mem)
+{
+	return rx_start_at(v, dev, mem, IOVA_BASE);
+}
+
 /* A frame of @len bytes to @dst from @src, numbered @seq. */
 static void make_frame(__u8 *f, size_t len, const __u8 *dst, const __u8 *src,
 		       unsigned int seq)
@@ -677,6 +771,32 @@ static void make_frame(__u8 *f, size_t len, const __u8 *dst, const __u8 *src,
 	f[13] = PROTO & 0xff;
 	for (i = 14; i < len; i++)
 		f[i] = (__u8)(seq * 31 + i * 7);
+}
+
+/*
+ * Wait up to 10 s for @ifname to be operationally up: while the function
+ * at the other end of the cable is not DRIVER_OK its link is down, and
+ * the kernel drops what is sent on a netdev without carrier.
+ */
+static int peer_wait_up(const char *ifname)
+{
+	char path[PATH_MAX], state[16];
+	int i;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/operstate", ifname);
+	for (i = 0; i < 100; i++) {
+		FILE *f = fopen(path, "r");
+
+		if (!f)
+			return -errno;
+		if (!fgets(state, sizeof(state), f))
+			state[0] = '\0';
+		fclose(f);
+		if (!strncmp(state, "up", 2))
+			return 0;
+		usleep(100 * 1000);
+	}
+	return -ETIMEDOUT;
 }
 
 static int peer_socket(const char *ifname, struct sockaddr_ll *sll)
@@ -711,7 +831,6 @@ TEST_F(mdev, dma_frames)
 	int rx_efd = eventfd(0, EFD_NONBLOCK), tx_efd = eventfd(0, EFD_NONBLOCK);
 	__u32 trig = VFIO_IRQ_SET_ACTION_TRIGGER | VFIO_IRQ_SET_DATA_EVENTFD;
 	__s32 fds[3] = { -1, rx_efd, tx_efd };
-	__u16 cmd = PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
 	struct vring_used_elem *ue;
 	struct vring_avail *avail;
 	struct vring_used *used;
@@ -730,28 +849,13 @@ TEST_F(mdev, dma_frames)
 	ASSERT_EQ(0, dma_map(self->container, mem, IOVA_BASE, MEM_SIZE));
 	sock = peer_socket(env("IOVSIM_MDEV_PEER"), &sll);
 	ASSERT_LE(0, sock) TH_LOG("packet socket on '%s'", env("IOVSIM_MDEV_PEER"));
-	ASSERT_EQ(0, cfg_write(self->dev, PCI_COMMAND, &cmd, 2));
 	ASSERT_EQ(0, set_irqs(self->dev, trig, VFIO_PCI_MSIX_IRQ_INDEX, 0, 3,
 			      fds, sizeof(fds)));
-
-	ASSERT_EQ(0, driver_init(&self->v));
-	ASSERT_EQ(0, setup_queue(&self->v, 0, IOVA_BASE, 1));
-	ASSERT_EQ(0, setup_queue(&self->v, 1, IOVA_BASE, 2));
-	/* receive queue: QSIZE writable buffers, all made available */
-	desc = (struct vring_desc *)(mem + Q_DESC(0));
-	avail = (struct vring_avail *)(mem + Q_AVAIL(0));
-	for (i = 0; i < QSIZE; i++) {
-		desc[i].addr = IOVA_BASE + BUF(0, i);
-		desc[i].len = BUF_LEN;
-		desc[i].flags = VRING_DESC_F_WRITE;
-		avail->ring[i] = i;
-	}
-	__atomic_store_n(&avail->idx, QSIZE, __ATOMIC_RELEASE);
-	ASSERT_EQ(0, driver_ok(&self->v));
+	ASSERT_EQ(0, rx_start(&self->v, self->dev, mem));
 	ASSERT_EQ(VIRTIO_CONFIG_S_DRIVER_OK,
 		  common_read(&self->v, VIRTIO_PCI_COMMON_STATUS, 1) &
 		  (VIRTIO_CONFIG_S_DRIVER_OK | VIRTIO_CONFIG_S_NEEDS_RESET));
-	ASSERT_EQ(0, notify(&self->v, self->dev, 0));
+	ASSERT_EQ(0, peer_wait_up(env("IOVSIM_MDEV_PEER")));
 
 	/* in-host peer -> passed-through function: into our buffers */
 	used = (struct vring_used *)(mem + Q_USED(0));
@@ -850,6 +954,406 @@ TEST_F(mdev, dma_unmapped_ring)
 	close(efd);
 }
 
+/* Poll the device status until NEEDS_RESET, for up to @ms; the status. */
+static __u8 wait_needs_reset(const struct virtio_loc *v, int ms)
+{
+	__u8 st = 0;
+	int i;
+
+	for (i = 0; i <= ms / 50; i++) {
+		st = common_read(v, VIRTIO_PCI_COMMON_STATUS, 1);
+		if (st & VIRTIO_CONFIG_S_NEEDS_RESET)
+			break;
+		usleep(50 * 1000);
+	}
+	return st;
+}
+
+/* This process's VmLck in kB (pages VFIO charged to it), or -1. */
+static long vm_locked_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmLck: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+#define BIG_IOVA	(IOVA_BASE + 0x40000000ull)
+#define BIG_SIZE	(64ull << 20)
+
+/*
+ * A hostile driver's chain: one transmit buffer of 0xffffffff bytes over
+ * 64 MiB it did map.  The device refuses the chain by its length alone
+ * (NEEDS_RESET at once), without touching, let alone pinning, a page of
+ * it: every page of the mapping is still unpopulated afterwards.
+ */
+TEST_F(mdev, dma_huge_chain)
+{
+	unsigned char vec[BIG_SIZE / 4096];
+	struct vring_avail *avail;
+	struct vring_desc *desc;
+	__u8 *mem, *big, st;
+	size_t i, resident = 0;
+
+	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	memset(mem, 0, MEM_SIZE);
+	big = mmap(NULL, BIG_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(MAP_FAILED, big);
+	ASSERT_EQ(0, dma_map(self->container, mem, IOVA_BASE, MEM_SIZE));
+	ASSERT_EQ(0, dma_map(self->container, big, BIG_IOVA, BIG_SIZE));
+	ASSERT_EQ(0, rx_start(&self->v, self->dev, mem));
+
+	desc = (struct vring_desc *)(mem + Q_DESC(1));
+	avail = (struct vring_avail *)(mem + Q_AVAIL(1));
+	desc[0].addr = BIG_IOVA;
+	desc[0].len = 0xffffffff;
+	desc[0].flags = 0;
+	avail->ring[0] = 0;
+	__atomic_store_n(&avail->idx, 1, __ATOMIC_RELEASE);
+	ASSERT_EQ(0, notify(&self->v, self->dev, 1));
+	st = wait_needs_reset(&self->v, 5000);
+	EXPECT_EQ(VIRTIO_CONFIG_S_NEEDS_RESET, st & VIRTIO_CONFIG_S_NEEDS_RESET);
+
+	ASSERT_EQ(0, mincore(big, BIG_SIZE, vec));
+	for (i = 0; i < sizeof(vec); i++)
+		resident += vec[i] & 1;
+	EXPECT_EQ(0, resident) TH_LOG("%zu pages of the buffer were touched",
+				      resident);
+	munmap(big, BIG_SIZE);
+}
+
+/*
+ * No CAP_IPC_LOCK and RLIMIT_MEMLOCK 0: the device cannot pin its ring
+ * pages and will not copy ring indexes byte by byte instead, so it stops
+ * with NEEDS_RESET, writes nothing and charges nothing to the process.
+ */
+TEST_F(mdev, memlock_none)
+{
+	struct rlimit none = { 0, 0 };
+	struct vring_used *used;
+	__u8 *mem, st;
+
+	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	memset(mem, 0, MEM_SIZE);
+	ASSERT_EQ(0, drop_ipc_lock());
+	ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &none));
+	ASSERT_EQ(0, dma_map(self->container, mem, IOVA_BASE, MEM_SIZE));
+	ASSERT_EQ(0, rx_start(&self->v, self->dev, mem));
+	st = wait_needs_reset(&self->v, 5000);
+	EXPECT_EQ(VIRTIO_CONFIG_S_NEEDS_RESET, st & VIRTIO_CONFIG_S_NEEDS_RESET);
+	EXPECT_EQ(0, vm_locked_kb());
+	used = (struct vring_used *)(mem + Q_USED(0));
+	EXPECT_EQ(0, used->flags);
+	EXPECT_EQ(0, used->idx);
+}
+
+/*
+ * No CAP_IPC_LOCK and a 1 MiB RLIMIT_MEMLOCK: the device works, what it
+ * pins is charged to the process (its cache holds at most 16 pages), and
+ * closing the device gives all of it back.
+ */
+TEST_F(mdev, memlock_budget)
+{
+	const __u8 dst[6] = { 0x52, 0x54, 0x00, 0xab, 0x20, 0x01 };
+	const __u8 src[6] = { 0x02, 0x00, 0x00, 0x00, 0x20, 0x02 };
+	struct rlimit budget = { 1 << 20, 1 << 20 };
+	struct vring_used *used;
+	struct sockaddr_ll sll;
+	__u8 frame[600], *mem;
+	long locked;
+	int sock, i;
+
+	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	memset(mem, 0, MEM_SIZE);
+	ASSERT_EQ(0, drop_ipc_lock());
+	ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &budget));
+	ASSERT_EQ(0, dma_map(self->container, mem, IOVA_BASE, MEM_SIZE));
+	sock = peer_socket(env("IOVSIM_MDEV_PEER"), &sll);
+	ASSERT_LE(0, sock);
+	ASSERT_EQ(0, rx_start(&self->v, self->dev, mem));
+	ASSERT_EQ(0, peer_wait_up(env("IOVSIM_MDEV_PEER")));
+
+	/*
+	 * Sent again until it arrives: until the device has taken the
+	 * receive buffers (its worker checks the ring after the kick),
+	 * frames are dropped for want of buffers, as on a real NIC.
+	 */
+	make_frame(frame, sizeof(frame), dst, src, 7);
+	used = (struct vring_used *)(mem + Q_USED(0));
+	for (i = 0; i < 50 && !__atomic_load_n(&used->idx, __ATOMIC_ACQUIRE);
+	     i++) {
+		ASSERT_EQ((ssize_t)sizeof(frame),
+			  sendto(sock, frame, sizeof(frame), 0,
+				 (struct sockaddr *)&sll, sizeof(sll)));
+		usleep(100 * 1000);
+	}
+	ASSERT_LE(1, __atomic_load_n(&used->idx, __ATOMIC_ACQUIRE));
+	EXPECT_EQ(0, memcmp(mem + BUF(0, 0) + NET_HDR, frame, sizeof(frame)));
+	EXPECT_EQ(0, common_read(&self->v, VIRTIO_PCI_COMMON_STATUS, 1) &
+		     VIRTIO_CONFIG_S_NEEDS_RESET);
+	locked = vm_locked_kb();
+	EXPECT_LT(0, locked);
+	EXPECT_GE(16 * 4, locked);
+
+	close(self->dev);
+	self->dev = -1;
+	EXPECT_EQ(0, vm_locked_kb());
+	close(sock);
+}
+
+/*
+ * Hostile timing: frames stream in from the in-host peer (a thread)
+ * while this process resets the device, unmaps the memory its rings and
+ * buffers are in, or closes the device, round after round.  Every frame
+ * the device completes is checked byte for byte; after each action the
+ * device writes nothing more into the memory; at the end every page the
+ * device pinned has been given back (VmLck 0: CAP_IPC_LOCK is dropped,
+ * so VFIO charges pins to this process).
+ */
+#define CHURN_ROUNDS	12
+
+struct churn_sender {
+	int sock;
+	struct sockaddr_ll sll;
+	int stop;
+	unsigned long sent;
+};
+
+/* Length of the frame numbered @seq: 60 to 1514 bytes. */
+static size_t churn_len(__u32 seq)
+{
+	return 60 + (seq * 97) % 1455;
+}
+
+/* dst, src, PROTO, @seq (4 bytes), then a pattern of @seq. */
+static void churn_frame(__u8 *f, __u32 seq)
+{
+	static const __u8 dst[6] = { 0x52, 0x54, 0x00, 0xab, 0x20, 0x01 };
+	static const __u8 src[6] = { 0x02, 0x00, 0x00, 0x00, 0x20, 0x02 };
+	size_t i, len = churn_len(seq);
+
+	make_frame(f, len, dst, src, seq);
+	memcpy(f + 14, &seq, sizeof(seq));
+	for (i = 18; i < len; i++)
+		f[i] = (__u8)(seq * 13 + i);
+}
+
+static void *churn_send(void *arg)
+{
+	struct churn_sender *cs = arg;
+	__u8 f[1514];
+	__u32 seq = 0;
+
+	while (!__atomic_load_n(&cs->stop, __ATOMIC_RELAXED)) {
+		churn_frame(f, seq);
+		if (sendto(cs->sock, f, churn_len(seq), MSG_DONTWAIT,
+			   (struct sockaddr *)&cs->sll, sizeof(cs->sll)) > 0) {
+			seq++;
+			cs->sent++;
+		} else {
+			usleep(1000);
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Check every completion in the receive queue of @mem: a whole frame of
+ * the stream, in the buffer its descriptor gave.  Returns how many.
+ */
+static int churn_verify(struct __test_metadata *_metadata, const __u8 *mem)
+{
+	const struct vring_used *used = (const void *)(mem + Q_USED(0));
+	__u16 i, n = __atomic_load_n(&used->idx, __ATOMIC_ACQUIRE);
+	__u8 want[1514];
+	__u32 seq;
+
+	for (i = 0; i < n && i < QSIZE; i++) {
+		const __u8 *buf = mem + BUF(0, used->ring[i].id);
+
+		EXPECT_GT(QSIZE, used->ring[i].id);
+		if (used->ring[i].id >= QSIZE)
+			return -1;
+		memcpy(&seq, buf + NET_HDR + 14, sizeof(seq));
+		churn_frame(want, seq);
+		EXPECT_EQ(NET_HDR + churn_len(seq), used->ring[i].len);
+		EXPECT_EQ(0, memcmp(buf + NET_HDR, want, churn_len(seq)))
+			TH_LOG("frame %u (completion %u) differs", seq, i);
+	}
+	return n;
+}
+
+/* Wait up to 5 s for the first completion in @mem's receive queue. */
+static int churn_wait_rx(const __u8 *mem)
+{
+	const struct vring_used *used = (const void *)(mem + Q_USED(0));
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		if (__atomic_load_n(&used->idx, __ATOMIC_ACQUIRE))
+			return 0;
+		usleep(10 * 1000);
+	}
+	return -ETIMEDOUT;
+}
+
+/*
+ * After a reset, an unmap or a close: nothing more lands in @mem.  A copy
+ * the device had in flight through a pinned page when an unmap returned
+ * may still complete (Documentation/ring.rst, Limits): @grace_ms first.
+ */
+static int churn_quiet(const __u8 *mem, __u8 *copy, int grace_ms)
+{
+	usleep(grace_ms * 1000);
+	memcpy(copy, mem, MEM_SIZE);
+	usleep(200 * 1000);
+	return memcmp(copy, mem, MEM_SIZE) ? -EBUSY : 0;
+}
+
+TEST_F_TIMEOUT(mdev, churn_during_io, 300)
+{
+	struct rlimit budget = { 1 << 20, 1 << 20 };
+	struct churn_sender cs = { 0 };
+	__u8 *mem, *copy = malloc(MEM_SIZE);
+	unsigned int round, frames = 0;
+	pthread_t t;
+	__u64 iova;
+	int got;
+
+	ASSERT_NE(NULL, copy);
+	ASSERT_EQ(0, drop_ipc_lock());
+	ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &budget));
+	cs.sock = peer_socket(env("IOVSIM_MDEV_PEER"), &cs.sll);
+	ASSERT_LE(0, cs.sock);
+
+	for (round = 0; round < CHURN_ROUNDS; round++) {
+		/*
+		 * A range unmapped while the device is open is never pinned
+		 * again until it closes (ring.rst): each round has its own.
+		 */
+		iova = IOVA_BASE + round * (__u64)MEM_SIZE;
+		mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		ASSERT_NE(MAP_FAILED, mem);
+		memset(mem, 0, MEM_SIZE);
+		ASSERT_EQ(0, dma_map(self->container, mem, iova, MEM_SIZE));
+		ASSERT_EQ(0, rx_start_at(&self->v, self->dev, mem, iova));
+		ASSERT_EQ(0, peer_wait_up(env("IOVSIM_MDEV_PEER")));
+		if (!round)
+			ASSERT_EQ(0, pthread_create(&t, NULL, churn_send, &cs));
+		ASSERT_EQ(0, churn_wait_rx(mem))
+			TH_LOG("round %u: no frame", round);
+
+		switch (round % 3) {
+		case 0:	/* reset: the device stops, status 0 */
+			ASSERT_EQ(0, ioctl(self->dev, VFIO_DEVICE_RESET));
+			EXPECT_EQ(0, churn_quiet(mem, copy, 0));
+			EXPECT_EQ(0, common_read(&self->v,
+						 VIRTIO_PCI_COMMON_STATUS, 1));
+			break;
+		case 1:	/* unmap under the device's feet, then close */
+			ASSERT_EQ(0, dma_unmap(self->container, iova,
+					       MEM_SIZE));
+			EXPECT_EQ(0, churn_quiet(mem, copy, 50));
+			close(self->dev);
+			self->dev = -1;
+			break;
+		case 2:	/* close while receiving */
+			close(self->dev);
+			self->dev = -1;
+			EXPECT_EQ(0, churn_quiet(mem, copy, 0));
+			break;
+		}
+		got = churn_verify(_metadata, mem);
+		EXPECT_LT(0, got);
+		frames += got > 0 ? got : 0;
+
+		if (self->dev < 0) {
+			self->dev = ioctl(self->group, VFIO_GROUP_GET_DEVICE_FD,
+					  env("IOVSIM_MDEV_UUID"));
+			ASSERT_LE(0, self->dev);
+			self->v.dev = self->dev;
+		}
+		if (round % 3 != 1)
+			ASSERT_EQ(0, dma_unmap(self->container, iova,
+					       MEM_SIZE));
+		munmap(mem, MEM_SIZE);
+	}
+	__atomic_store_n(&cs.stop, 1, __ATOMIC_RELAXED);
+	pthread_join(t, NULL);
+	TH_LOG("%u rounds, %u frames verified, %lu sent", round, frames,
+	       cs.sent);
+	close(self->dev);
+	self->dev = -1;
+	EXPECT_EQ(0, vm_locked_kb());
+	close(cs.sock);
+	free(copy);
+}
+
+/*
+ * Open, I/O, close, many times over: each cycle opens the device, brings
+ * it up with fresh memory, gets one frame of the stream verified, and
+ * closes it.  Nothing accumulates: no NEEDS_RESET, no pinned page left
+ * (VmLck 0), and the kernel's own leak checks run after the test.
+ * IOVSIM_MDEV_CYCLES sets the count (default 1000; mdev_vfio.sh runs 200).
+ */
+TEST_F_TIMEOUT(mdev, open_io_close_cycles, 900)
+{
+	struct rlimit budget = { 1 << 20, 1 << 20 };
+	struct churn_sender cs = { 0 };
+	const char *e = getenv("IOVSIM_MDEV_CYCLES");
+	unsigned int cycle, cycles = e ? atoi(e) : 1000;
+	__u8 *mem;
+	pthread_t t;
+
+	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	ASSERT_EQ(0, drop_ipc_lock());
+	ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &budget));
+	ASSERT_EQ(0, dma_map(self->container, mem, IOVA_BASE, MEM_SIZE));
+	cs.sock = peer_socket(env("IOVSIM_MDEV_PEER"), &cs.sll);
+	ASSERT_LE(0, cs.sock);
+	ASSERT_EQ(0, pthread_create(&t, NULL, churn_send, &cs));
+
+	for (cycle = 0; cycle < cycles; cycle++) {
+		if (self->dev < 0) {
+			self->dev = ioctl(self->group, VFIO_GROUP_GET_DEVICE_FD,
+					  env("IOVSIM_MDEV_UUID"));
+			ASSERT_LE(0, self->dev) TH_LOG("cycle %u", cycle);
+			self->v.dev = self->dev;
+		}
+		memset(mem, 0, MEM_SIZE);
+		ASSERT_EQ(0, rx_start(&self->v, self->dev, mem));
+		ASSERT_EQ(0, churn_wait_rx(mem))
+			TH_LOG("cycle %u: no frame", cycle);
+		ASSERT_EQ(0, common_read(&self->v, VIRTIO_PCI_COMMON_STATUS,
+					 1) & VIRTIO_CONFIG_S_NEEDS_RESET);
+		ASSERT_LT(0, churn_verify(_metadata, mem));
+		close(self->dev);
+		self->dev = -1;
+	}
+	__atomic_store_n(&cs.stop, 1, __ATOMIC_RELAXED);
+	pthread_join(t, NULL);
+	TH_LOG("%u cycles, %lu frames sent", cycle, cs.sent);
+	EXPECT_EQ(0, vm_locked_kb());
+	close(cs.sock);
+}
+
 static void *remove_mdev(void *arg)
 {
 	char path[PATH_MAX];
@@ -905,4 +1409,231 @@ TEST_F(mdev, remove_while_open)
 	close(efd);
 }
 
-TEST_HARNESS_MAIN
+/*
+ * --bench: not a test (nothing is asserted), the measurements of
+ * scripts/bench-mdev, one "name median p10 p90" line each, in ns:
+ *
+ *  eventfd_wake     write() to an eventfd -> a thread blocked in poll()
+ *                   on it returns: the floor every VFIO interrupt pays
+ *  doorbell_irq     a transmit chain posted and its notify register
+ *                   written through the trapped BAR -> the queue's
+ *                   MSI-X eventfd fires (trap, worker, the frame sent to
+ *                   the in-host peer, completion, interrupt)
+ *  region_read      one 4-byte read of a trapped BAR register
+ *  syscall_read     one 4-byte pread() of /dev/zero: the syscall floor
+ *
+ * and the CPU time, per doorbell, of this process and of all CPUs (the
+ * device's worker runs in a kernel thread), and the wall time.
+ */
+#define BENCH_N		2000
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void bench_print(const char *name, __u64 *t, unsigned int n)
+{
+	qsort(t, n, sizeof(*t), cmp_u64);
+	printf("%s %llu %llu %llu\n", name, (unsigned long long)t[n / 2],
+	       (unsigned long long)t[n / 10], (unsigned long long)t[n * 9 / 10]);
+}
+
+struct bench_waker {
+	int efd;
+	__u64 woke;
+	int armed;
+};
+
+static void *bench_waiter(void *arg)
+{
+	struct bench_waker *w = arg;
+	struct pollfd p = { .fd = w->efd, .events = POLLIN };
+	__u64 v;
+	unsigned int i;
+
+	for (i = 0; i < BENCH_N; i++) {
+		__atomic_store_n(&w->armed, 1, __ATOMIC_RELEASE);
+		if (poll(&p, 1, 5000) != 1 || read(w->efd, &v, sizeof(v)) != 8)
+			return NULL;
+		__atomic_store_n(&w->woke, now_ns(), __ATOMIC_RELEASE);
+		__atomic_store_n(&w->armed, 0, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+static int bench_eventfd(__u64 *t)
+{
+	struct bench_waker w = { .efd = eventfd(0, 0) };
+	__u64 one = 1, t0;
+	unsigned int i;
+	pthread_t th;
+
+	if (w.efd < 0 || pthread_create(&th, NULL, bench_waiter, &w))
+		return -1;
+	for (i = 0; i < BENCH_N; i++) {
+		while (!__atomic_load_n(&w.armed, __ATOMIC_ACQUIRE))
+			sched_yield();
+		usleep(200);	/* let it block in poll() */
+		__atomic_store_n(&w.woke, 0, __ATOMIC_RELAXED);
+		t0 = now_ns();
+		if (write(w.efd, &one, sizeof(one)) != sizeof(one))
+			return -1;
+		while (!__atomic_load_n(&w.woke, __ATOMIC_ACQUIRE))
+			sched_yield();
+		t[i] = w.woke - t0;
+		while (__atomic_load_n(&w.armed, __ATOMIC_ACQUIRE))
+			sched_yield();
+	}
+	pthread_join(th, NULL);
+	close(w.efd);
+	return 0;
+}
+
+/* CPU time all CPUs spent busy so far (/proc/stat), in ns. */
+static __u64 busy_ns(void)
+{
+	unsigned long long u, n, sy, idle, io, irq, sirq, steal = 0;
+	FILE *f = fopen("/proc/stat", "r");
+	int got;
+
+	if (!f)
+		return 0;
+	got = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &u, &n,
+		     &sy, &idle, &io, &irq, &sirq, &steal);
+	fclose(f);
+	if (got < 7)
+		return 0;
+	return (u + n + sy + irq + sirq + steal) *
+	       (1000000000ull / sysconf(_SC_CLK_TCK));
+}
+
+static int bench_main(void)
+{
+	static __u64 t[BENCH_N];
+	__u32 trig = VFIO_IRQ_SET_ACTION_TRIGGER | VFIO_IRQ_SET_DATA_EVENTFD;
+	int container, group, dev, efd = eventfd(0, EFD_NONBLOCK), zero;
+	struct rusage ru0, ru1;
+	struct vring_avail *avail;
+	struct vring_used *used;
+	struct vring_desc *desc;
+	struct virtio_loc v = { 0 };
+	const char *what;
+	__s32 fds[3];
+	__u64 t0, cpu, busy0;
+	struct timespec w0, w1;
+	unsigned int i;
+	__u32 val;
+	__u8 *mem;
+
+	if (vfio_open(&container, &group, &dev, &what)) {
+		fprintf(stderr, "%s: %s\n", what, strerror(errno));
+		return 1;
+	}
+	v.dev = dev;
+	if (find_virtio_cap(dev, VIRTIO_PCI_CAP_COMMON_CFG, &v.common_bar,
+			    &v.common_off))
+		return 1;
+	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED || dma_map(container, mem, IOVA_BASE, MEM_SIZE))
+		return 1;
+	memset(mem, 0, MEM_SIZE);
+	fds[0] = -1;
+	fds[1] = -1;
+	fds[2] = efd;
+	if (set_irqs(dev, trig, VFIO_PCI_MSIX_IRQ_INDEX, 0, 3, fds,
+		     sizeof(fds)) || rx_start(&v, dev, mem))
+		return 1;
+
+	if (bench_eventfd(t))
+		return 1;
+	bench_print("eventfd_wake", t, BENCH_N);
+
+	/* one 60-byte frame per doorbell, all in one buffer */
+	desc = (struct vring_desc *)(mem + Q_DESC(1));
+	avail = (struct vring_avail *)(mem + Q_AVAIL(1));
+	used = (struct vring_used *)(mem + Q_USED(1));
+	make_frame(mem + BUF(1, 0) + NET_HDR, 60,
+		   (const __u8 *)"\x02\x00\x00\x00\x20\x02",
+		   (const __u8 *)"\x52\x54\x00\xab\x20\x01", 0);
+	getrusage(RUSAGE_SELF, &ru0);
+	clock_gettime(CLOCK_MONOTONIC, &w0);
+	busy0 = busy_ns();
+	for (i = 0; i < BENCH_N; i++) {
+		__u16 slot = i % QSIZE;
+
+		desc[slot].addr = IOVA_BASE + BUF(1, 0);
+		desc[slot].len = NET_HDR + 60;
+		desc[slot].flags = 0;
+		avail->ring[slot] = slot;
+		__atomic_store_n(&avail->idx, (__u16)(i + 1), __ATOMIC_RELEASE);
+		t0 = now_ns();
+		if (notify(&v, dev, 1))
+			return 1;
+		{
+			struct pollfd p = { .fd = efd, .events = POLLIN };
+			__u64 n;
+
+			if (poll(&p, 1, 5000) != 1 ||
+			    read(efd, &n, sizeof(n)) != sizeof(n))
+				return 1;
+		}
+		t[i] = now_ns() - t0;
+		while (__atomic_load_n(&used->idx, __ATOMIC_ACQUIRE) !=
+		       (__u16)(i + 1))
+			sched_yield();
+	}
+	clock_gettime(CLOCK_MONOTONIC, &w1);
+	getrusage(RUSAGE_SELF, &ru1);
+	printf("doorbell_cpu_all %llu\n",
+	       (unsigned long long)((busy_ns() - busy0) / BENCH_N));
+	bench_print("doorbell_irq", t, BENCH_N);
+	cpu = (ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec +
+	       ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) * 1000000000ull +
+	      (ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec +
+	       ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) * 1000ll;
+	printf("doorbell_cpu_self %llu\n", (unsigned long long)(cpu / BENCH_N));
+	printf("doorbell_wall %llu\n", (unsigned long long)
+	       (((w1.tv_sec - w0.tv_sec) * 1000000000ull +
+		 w1.tv_nsec - w0.tv_nsec) / BENCH_N));
+
+	for (i = 0; i < BENCH_N; i++) {
+		t0 = now_ns();
+		if (bar_rw(dev, v.common_bar, v.common_off +
+			   VIRTIO_PCI_COMMON_DFSELECT, &val, 4, 0))
+			return 1;
+		t[i] = now_ns() - t0;
+	}
+	bench_print("region_read", t, BENCH_N);
+	zero = open("/dev/zero", O_RDONLY);
+	for (i = 0; i < BENCH_N; i++) {
+		t0 = now_ns();
+		if (pread(zero, &val, 4, 0) != 4)
+			return 1;
+		t[i] = now_ns() - t0;
+	}
+	bench_print("syscall_read", t, BENCH_N);
+	close(zero);
+	close(dev);
+	close(group);
+	close(container);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "--bench"))
+		return bench_main();
+	return test_harness_run(argc, argv);
+}
