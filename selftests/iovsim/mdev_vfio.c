@@ -838,7 +838,7 @@ TEST_F(mdev, dma_frames)
 	struct sockaddr_ll sll;
 	__u8 frame[1514], got[2048];
 	__u64 rx_irqs = 0, tx_irqs = 0;
-	unsigned int i, n;
+	unsigned int i, n, seen, done;
 	int sock;
 	__u8 *mem;
 
@@ -857,22 +857,39 @@ TEST_F(mdev, dma_frames)
 		  (VIRTIO_CONFIG_S_DRIVER_OK | VIRTIO_CONFIG_S_NEEDS_RESET));
 	ASSERT_EQ(0, peer_wait_up(env("IOVSIM_MDEV_PEER")));
 
-	/* in-host peer -> passed-through function: into our buffers */
+	/*
+	 * in-host peer -> passed-through function: into our buffers.  Until
+	 * the device has taken the receive buffers (its worker checks the
+	 * ring after the kick) a frame is dropped for want of buffers, as on
+	 * a real NIC: the first frame is sent again until one arrives, and
+	 * any copy of it still on its way is let in and checked too.
+	 */
 	used = (struct vring_used *)(mem + Q_USED(0));
+	seen = 0;
 	for (n = 0; n < 3; n++) {
 		make_frame(frame, lens[n], dst, src, n);
-		ASSERT_EQ((ssize_t)lens[n],
-			  sendto(sock, frame, lens[n], 0,
-				 (struct sockaddr *)&sll, sizeof(sll)));
-		for (i = 0; i < 50 && __atomic_load_n(&used->idx,
-						      __ATOMIC_ACQUIRE) <= n; i++)
+		for (i = 0; i < 60 && __atomic_load_n(&used->idx,
+						      __ATOMIC_ACQUIRE) == seen; i++) {
+			if (!(i % 5) && (!n || !i))
+				ASSERT_EQ((ssize_t)lens[n],
+					  sendto(sock, frame, lens[n], 0,
+						 (struct sockaddr *)&sll,
+						 sizeof(sll)));
 			rx_irqs += wait_eventfd(rx_efd, 100);
-		ASSERT_EQ(n + 1, __atomic_load_n(&used->idx, __ATOMIC_ACQUIRE));
-		ue = &used->ring[n];
-		ASSERT_EQ(n, ue->id);
-		ASSERT_EQ(NET_HDR + lens[n], ue->len);
-		EXPECT_EQ(0, memcmp(mem + BUF(0, n) + NET_HDR, frame, lens[n]))
-			TH_LOG("frame %u of %zu bytes differs", n, lens[n]);
+		}
+		if (!n)
+			usleep(300 * 1000);
+		done = __atomic_load_n(&used->idx, __ATOMIC_ACQUIRE);
+		ASSERT_LT(seen, done) TH_LOG("frame %u never arrived", n);
+		ASSERT_GE(QSIZE, done);
+		for (; seen < done; seen++) {
+			ue = &used->ring[seen];
+			ASSERT_GT(QSIZE, ue->id);
+			ASSERT_EQ(NET_HDR + lens[n], ue->len);
+			EXPECT_EQ(0, memcmp(mem + BUF(0, ue->id) + NET_HDR, frame,
+					    lens[n]))
+				TH_LOG("frame %u of %zu bytes differs", n, lens[n]);
+		}
 	}
 	/* the receive queue's vector interrupted (no event index: each) */
 	rx_irqs += wait_eventfd(rx_efd, 1000);
